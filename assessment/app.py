@@ -1,0 +1,101 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, jsonify, render_template
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import text
+from werkzeug.exceptions import HTTPException
+
+from assessment import db, formatting
+from assessment.extensions import csrf, login_manager
+
+SECURITY_HEADERS = {
+    # Everything is served by the app itself: Defensie networks are closed.
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask("assessment", instance_relative_config=True)
+    from assessment.config import load_config
+
+    load_config(app, config)
+
+    db.init_app(app)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+
+    from assessment.assessments.views import bp as assessments_bp
+    from assessment.auth.views import bp as auth_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(assessments_bp)
+
+    from assessment.cli import register_commands
+
+    register_commands(app)
+
+    app.add_template_filter(formatting.decimal, "decimal")
+    app.add_template_filter(formatting.percentage, "percentage")
+    app.add_template_filter(formatting.date, "date")
+    app.add_template_filter(formatting.datetime, "datetime")
+
+    app.add_url_rule("/healthz", "healthz", healthz)
+    app.after_request(_security_headers)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    return app
+
+
+def healthz() -> Any:
+    """200 with ``{"status": "ok", "database": "ok"}``; 503 when the database does not answer."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # any driver error means: not reachable
+        db.session.rollback()
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")
+
+
+def _security_headers(response: Any) -> Any:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def _csrf_error(error: CSRFError) -> Any:
+    return render_template(
+        "error.html",
+        code=400,
+        title="Formulier niet geaccepteerd",
+        message=(
+            "Het formulier was verlopen of niet geldig. Er is niets opgeslagen. "
+            "Ga terug, laad de pagina opnieuw en probeer het nog eens."
+        ),
+    ), 400
+
+
+ERROR_TEXTS = {
+    400: ("Verzoek niet begrepen", "De gegevens in het verzoek kloppen niet."),
+    403: ("Geen toegang", "U hebt geen toegang tot deze pagina."),
+    404: ("Pagina niet gevonden", "Deze pagina bestaat niet, of u hebt er geen toegang toe."),
+    405: ("Niet toegestaan", "Deze handeling kan hier niet."),
+    413: ("Te groot", "Wat u verstuurde is te groot."),
+}
+
+
+def _http_error(error: HTTPException) -> Any:
+    code = error.code or 500
+    if code >= 500:
+        return error
+    title, message = ERROR_TEXTS.get(code, (error.name, error.description or ""))
+    return render_template("error.html", code=code, title=title, message=message), code

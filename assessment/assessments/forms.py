@@ -1,0 +1,154 @@
+"""Forms for filling in and deciding. The answer form is built per speerpunt from its questions."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from wtforms import Field, HiddenField, IntegerField, RadioField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, ValidationError
+
+from assessment.assessments.models import COMMENT_MAX_LENGTH, Answer
+from assessment.assessments.services import AnswerInput
+from assessment.forms import BaseForm
+from assessment.questionnaires.models import Question
+
+NOT_APPLICABLE = "nvt"
+NO_ANSWER = ""
+ANSWER_FIELD = re.compile(r"^(level|comment)_(\d+)$")
+
+
+class VersionedForm(BaseForm):
+    """Carries the version the page was loaded at, to refuse a save over someone else's."""
+
+    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+
+
+class AnswersForm(VersionedForm):
+    """One radio group and one toelichting per question of a speerpunt."""
+
+    questions: Sequence[Question]
+    numbers: Mapping[int, str]
+
+    def level_field(self, question: Question) -> Field:
+        return self[f"level_{question.id}"]
+
+    def comment_field(self, question: Question) -> Field:
+        return self[f"comment_{question.id}"]
+
+    def inputs(self) -> dict[int, AnswerInput]:
+        """The answers as the user gave them (call after validate)."""
+        result = {}
+        for question in self.questions:
+            choice = self.level_field(question).data or NO_ANSWER
+            comment = (self.comment_field(question).data or "").strip().replace("\r\n", "\n")
+            result[question.id] = AnswerInput(
+                level=int(choice) if choice.isdigit() else None,
+                not_applicable=choice == NOT_APPLICABLE,
+                comment=comment,
+            )
+        return result
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        """(field id, message naming the question) for the list at the top of the page."""
+        summary = []
+        for question in self.questions:
+            for field in (self.level_field(question), self.comment_field(question)):
+                for message in field.errors:
+                    what = "antwoord" if field.name.startswith("level") else "toelichting"
+                    summary.append((field.id, f"Vraag {self.numbers[question.id]} ({what}): {message}"))
+        return summary
+
+
+def answers_form(
+    questions: Sequence[Question],
+    numbers: Mapping[int, str],
+    answers: Mapping[int, Answer],
+    *,
+    version: int,
+    formdata: object = None,
+) -> AnswersForm:
+    """Build the form for ``questions``, filled with the stored ``answers``."""
+
+    class Form(AnswersForm):
+        pass
+
+    data: dict[str, object] = {"version": version}
+    for question in questions:
+        choices = [(str(level.level), f"Niveau {level.level}") for level in question.levels]
+        if question.allow_not_applicable:
+            choices.append((NOT_APPLICABLE, "Niet van toepassing"))
+        choices.append((NO_ANSWER, "Nog geen antwoord"))
+        setattr(
+            Form,
+            f"level_{question.id}",
+            RadioField(
+                "Antwoord",
+                choices=choices,
+                default=NO_ANSWER,
+                validate_choice=False,  # _known_choice says it in words a user can act on
+                validators=[_known_choice],
+            ),
+        )
+        setattr(
+            Form,
+            f"comment_{question.id}",
+            TextAreaField(
+                "Toelichting",
+                validators=[
+                    Length(
+                        max=COMMENT_MAX_LENGTH,
+                        message=f"De toelichting is te lang: maximaal {COMMENT_MAX_LENGTH:,} tekens.".replace(
+                            ",", "."
+                        ),
+                    )
+                ],
+            ),
+        )
+        answer = answers.get(question.id)
+        if answer is not None:
+            data[f"level_{question.id}"] = (
+                NOT_APPLICABLE
+                if answer.is_not_applicable
+                else str(answer.level)
+                if answer.level is not None
+                else NO_ANSWER
+            )
+            data[f"comment_{question.id}"] = answer.comment
+    form = Form(formdata=formdata, data=data) if formdata is not None else Form(data=data)
+    form.questions = questions
+    form.numbers = numbers
+    return form
+
+
+def _known_choice(form: BaseForm, field: RadioField) -> None:
+    if field.data not in {value for value, _label in field.choices}:  # type: ignore[union-attr]
+        raise ValidationError("Kies een van de niveaus die bij deze vraag horen.")
+
+
+def unknown_answer_fields(formdata: Mapping[str, str], questions: Sequence[Question]) -> list[str]:
+    """Names of posted answer fields that belong to no question of this page."""
+    ids = {q.id for q in questions}
+    return [
+        name for name in formdata if (match := ANSWER_FIELD.match(name)) and int(match.group(2)) not in ids
+    ]
+
+
+class SubmitForm(VersionedForm):
+    submit = SubmitField("Ja, indienen")
+
+
+class DecideForm(VersionedForm):
+    approve = SubmitField("Goedkeuren")
+
+
+class ReturnForm(VersionedForm):
+    reason = TextAreaField(
+        "Reden",
+        description="De eenheid ziet deze reden bij haar vragenlijst.",
+        validators=[
+            InputRequired("Geef een reden op, zodat de eenheid weet wat er moet gebeuren."),
+            Length(max=COMMENT_MAX_LENGTH),
+        ],
+    )
+    submit = SubmitField("Teruggeven aan de eenheid")

@@ -1,0 +1,302 @@
+"""Filling in, submitting and deciding on assessments. Services flush; the caller commits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import selectinload
+
+from assessment.assessments.models import (
+    COMMENT_MAX_LENGTH,
+    Answer,
+    Assessment,
+    AssessmentStatus,
+)
+from assessment.audit.services import record
+from assessment.auth.models import User
+from assessment.db import session, utcnow
+from assessment.questionnaires.models import Capability, Question, Theme
+from assessment.rounds.models import Round
+
+
+class AssessmentError(Exception):
+    """The change cannot be made; the message says why, in Dutch, for the user."""
+
+
+class StaleAssessment(AssessmentError):
+    """Someone else changed the assessment after this page was loaded."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Iemand anders heeft deze vragenlijst gewijzigd nadat u de pagina opende. "
+            "Uw wijzigingen zijn niet opgeslagen."
+        )
+
+
+class NotEditable(AssessmentError):
+    def __init__(self, status: AssessmentStatus) -> None:
+        super().__init__(f"Deze vragenlijst is {status.label} en kan niet meer worden gewijzigd.")
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    """What the user chose for one question."""
+
+    level: int | None = None
+    not_applicable: bool = False
+    comment: str = ""
+
+    def __post_init__(self) -> None:
+        if self.level is not None and self.not_applicable:
+            raise ValueError("an answer is a level or n.v.t., not both")
+        if len(self.comment) > COMMENT_MAX_LENGTH:
+            raise ValueError("comment too long")
+
+    @classmethod
+    def of(cls, answer: Answer | None) -> AnswerInput:
+        if answer is None:
+            return cls()
+        return cls(answer.level, answer.is_not_applicable, answer.comment)
+
+    def as_audit(self) -> dict[str, object]:
+        return {"level": "n.v.t." if self.not_applicable else self.level, "comment": self.comment}
+
+
+@dataclass(frozen=True)
+class Progress:
+    answered: int
+    total: int
+
+    @property
+    def is_complete(self) -> bool:
+        return self.answered >= self.total
+
+    @property
+    def fraction(self) -> float:
+        return self.answered / self.total if self.total else 0.0
+
+
+def get_assessment(assessment_id: int) -> Assessment | None:
+    return session.get(
+        Assessment,
+        assessment_id,
+        options=[
+            selectinload(Assessment.round).selectinload(Round.questionnaire),
+            selectinload(Assessment.unit),
+        ],
+    )
+
+
+def load_themes(questionnaire_id: int) -> list[Theme]:
+    """Return the questionnaire's themes with capabilities, questions and levels, in order."""
+    return list(
+        session.scalars(
+            select(Theme)
+            .where(Theme.questionnaire_id == questionnaire_id)
+            .order_by(Theme.position)
+            .options(
+                selectinload(Theme.capabilities)
+                .selectinload(Capability.questions)
+                .selectinload(Question.levels)
+            )
+        )
+    )
+
+
+def answers_by_question(assessment: Assessment) -> dict[int, Answer]:
+    return {
+        answer.question_id: answer
+        for answer in session.scalars(select(Answer).where(Answer.assessment_id == assessment.id))
+    }
+
+
+def theme_progress(themes: Iterable[Theme], answers: Mapping[int, Answer]) -> dict[int, Progress]:
+    """Return answered / total per theme id (n.v.t. counts as answered)."""
+    result = {}
+    for theme in themes:
+        questions = theme.questions
+        answered = sum(1 for q in questions if q.id in answers and answers[q.id].is_answered)
+        result[theme.id] = Progress(answered, len(questions))
+    return result
+
+
+def total_progress(per_theme: Mapping[int, Progress]) -> Progress:
+    return Progress(sum(p.answered for p in per_theme.values()), sum(p.total for p in per_theme.values()))
+
+
+def progress_for(assessments: Iterable[Assessment]) -> dict[int, Progress]:
+    """Return answered / total per assessment id, in two queries whatever the number."""
+    assessments = list(assessments)
+    if not assessments:
+        return {}
+    answered = dict(
+        session.execute(
+            select(Answer.assessment_id, func.count())
+            .where(Answer.assessment_id.in_([a.id for a in assessments]))
+            .where(or_(Answer.level.is_not(None), Answer.is_not_applicable))
+            .group_by(Answer.assessment_id)
+        ).all()
+    )
+    questionnaire_ids = {a.round.questionnaire_id for a in assessments}
+    totals = dict(
+        session.execute(
+            select(Theme.questionnaire_id, func.count(Question.id))
+            .join(Capability, Capability.theme_id == Theme.id)
+            .join(Question, Question.capability_id == Capability.id)
+            .where(Theme.questionnaire_id.in_(questionnaire_ids))
+            .group_by(Theme.questionnaire_id)
+        ).all()
+    )
+    return {
+        a.id: Progress(answered.get(a.id, 0), totals.get(a.round.questionnaire_id, 0)) for a in assessments
+    }
+
+
+def _advance(
+    assessment: Assessment,
+    expected_version: int,
+    *,
+    allowed: Iterable[AssessmentStatus],
+    **values: object,
+) -> None:
+    """Raise the version (and set ``values``) only if nobody changed it since ``expected_version``.
+
+    One UPDATE ... WHERE version = expected AND status IN allowed: two requests at the same
+    moment, on one server or several, cannot both pass.
+    """
+    allowed = tuple(allowed)
+    if assessment.status not in allowed:
+        raise NotEditable(assessment.status)
+    result = session.execute(
+        update(Assessment)
+        .where(
+            Assessment.id == assessment.id,
+            Assessment.version == expected_version,
+            Assessment.status.in_(allowed),
+        )
+        .values(version=expected_version + 1, updated_at=utcnow(), **values)
+        .execution_options(synchronize_session="fetch")
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        session.refresh(assessment)
+        raise StaleAssessment()
+
+
+EDITABLE = (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED)
+
+
+def save_answers(
+    assessment: Assessment,
+    inputs: Mapping[int, AnswerInput],
+    *,
+    expected_version: int,
+    user: User,
+) -> int:
+    """Store the answers that changed and return how many; all or nothing.
+
+    Raises NotEditable for a submitted or approved assessment and StaleAssessment when the
+    page was loaded before someone else's save.
+    """
+    existing = answers_by_question(assessment)
+    changed = {
+        question_id: given
+        for question_id, given in inputs.items()
+        if given != AnswerInput.of(existing.get(question_id))
+    }
+    if not changed:
+        if not assessment.status.is_editable:
+            raise NotEditable(assessment.status)
+        return 0
+    _advance(assessment, expected_version, allowed=EDITABLE)
+    now = utcnow()
+    keys = dict(session.execute(select(Question.id, Question.key).where(Question.id.in_(changed))).all())
+    old, new = {}, {}
+    for question_id, given in changed.items():
+        answer = existing.get(question_id)
+        old[keys[question_id]] = AnswerInput.of(answer).as_audit()
+        new[keys[question_id]] = given.as_audit()
+        if answer is None:
+            answer = Answer(assessment_id=assessment.id, question_id=question_id)
+            session.add(answer)
+        answer.level = given.level
+        answer.is_not_applicable = given.not_applicable
+        answer.comment = given.comment
+        answer.updated_at = now
+        answer.updated_by_id = user.id
+    session.flush()
+    record("assessment.answers", assessment, old=old, new=new, actor=user)
+    return len(changed)
+
+
+def submit(assessment: Assessment, *, expected_version: int, user: User) -> None:
+    """Hand the assessment in; after this only a coordinator can return it for changes."""
+    old_status = assessment.status
+    _advance(
+        assessment,
+        expected_version,
+        allowed=EDITABLE,
+        status=AssessmentStatus.SUBMITTED,
+        submitted_at=utcnow(),
+        submitted_by_id=user.id,
+    )
+    record(
+        "assessment.submit",
+        assessment,
+        old={"status": old_status.value},
+        new={"status": AssessmentStatus.SUBMITTED.value},
+        actor=user,
+    )
+
+
+def approve(assessment: Assessment, *, expected_version: int, user: User) -> None:
+    _advance(
+        assessment,
+        expected_version,
+        allowed=(AssessmentStatus.SUBMITTED,),
+        status=AssessmentStatus.APPROVED,
+        decided_at=utcnow(),
+        decided_by_id=user.id,
+    )
+    record(
+        "assessment.approve", assessment, old={"status": "submitted"}, new={"status": "approved"}, actor=user
+    )
+
+
+def return_for_changes(assessment: Assessment, *, reason: str, expected_version: int, user: User) -> None:
+    """Give a submitted assessment back to the unit, with the reason it must read."""
+    reason = reason.strip()
+    if not reason:
+        raise AssessmentError("Geef een reden op, zodat de eenheid weet wat er moet gebeuren.")
+    _advance(
+        assessment,
+        expected_version,
+        allowed=(AssessmentStatus.SUBMITTED,),
+        status=AssessmentStatus.RETURNED,
+        return_reason=reason,
+        decided_at=utcnow(),
+        decided_by_id=user.id,
+    )
+    record(
+        "assessment.return",
+        assessment,
+        old={"status": "submitted"},
+        new={"status": "returned", "reason": reason},
+        actor=user,
+    )
+
+
+def assessments_for(user: User, *, round_ids: Iterable[int] | None = None) -> list[Assessment]:
+    """Return the assessments the user may see, newest round first."""
+    query = (
+        select(Assessment)
+        .join(Assessment.round)
+        .options(selectinload(Assessment.round), selectinload(Assessment.unit))
+        .order_by(Round.created_at.desc(), Assessment.id)
+    )
+    if not user.sees_all_units:
+        query = query.where(Assessment.unit_id.in_(user.unit_ids or {-1}))
+    if round_ids is not None:
+        query = query.where(Assessment.round_id.in_(list(round_ids)))
+    return list(session.scalars(query))

@@ -1,0 +1,22 @@
+from wtforms import EmailField, PasswordField, SubmitField
+from wtforms.validators import InputRequired, Length
+
+from assessment.forms import BaseForm
+
+
+class LoginForm(BaseForm):
+    email = EmailField(
+        "E-mailadres",
+        validators=[InputRequired("Vul uw e-mailadres in."), Length(max=254)],
+        render_kw={"autocomplete": "username", "spellcheck": "false"},
+    )
+    password = PasswordField(
+        "Wachtwoord",
+        validators=[InputRequired("Vul uw wachtwoord in."), Length(max=1000)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    submit = SubmitField("Inloggen")
+
+
+class LogoutForm(BaseForm):
+    submit = SubmitField("Uitloggen")

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from flask_login import UserMixin
+from sqlalchemy import Column, ForeignKey, String, Table, true
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from assessment.db import Base, enum_column, utcnow
+from assessment.units.models import Unit
+
+
+class Role(enum.StrEnum):
+    REPRESENTATIVE = "representative"
+    LEAD = "lead"
+    COORDINATOR = "coordinator"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.REPRESENTATIVE: "eenheidsvertegenwoordiger",
+    Role.LEAD: "transformatieleider",
+    Role.COORDINATOR: "coördinator",
+    Role.ADMIN: "beheerder",
+}
+
+
+user_units = Table(
+    "user_units",
+    Base.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("unit_id", ForeignKey("units.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class User(UserMixin, Base):
+    __tablename__ = "users"
+    __repr_attrs__ = ("email", "role")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored in lower case
+    display_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
+    is_active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[dt.datetime | None]
+
+    units: Mapped[list[Unit]] = relationship(secondary=user_units, order_by=Unit.code)
+
+    @property
+    def sees_all_units(self) -> bool:
+        """Leads, coordinators and admins read every unit's results."""
+        return self.role in (Role.LEAD, Role.COORDINATOR, Role.ADMIN)
+
+    @property
+    def unit_ids(self) -> set[int]:
+        return {unit.id for unit in self.units}

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from assessment.audit.services import record
+from assessment.auth.models import Role, User
+from assessment.db import session, utcnow
+from assessment.units.models import Unit
+
+MIN_PASSWORD_LENGTH = 8
+# Checked when the e-mail address is unknown, so a wrong address costs as much time as a wrong
+# password and the answer time does not tell which accounts exist.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+class UserError(ValueError):
+    """A user cannot be created or changed as asked; the message says why, in Dutch."""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def get_user_by_email(email: str) -> User | None:
+    return session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """Return the active user with this e-mail address and password, else None."""
+    user = get_user_by_email(email)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.is_active:
+        return None
+    user.last_login_at = utcnow()
+    session.flush()
+    return user
+
+
+def hash_password(password: str) -> str:
+    """Return a scrypt hash (Werkzeug's default: salted, memory-hard)."""
+    return generate_password_hash(password)
+
+
+def create_user(
+    *,
+    email: str,
+    display_name: str,
+    role: Role,
+    password: str,
+    unit_codes: Iterable[str] = (),
+) -> User:
+    """Return a new user; raise UserError for a taken e-mail address, a weak password, a bad unit."""
+    email = normalise_email(email)
+    if "@" not in email or email.startswith("@") or email.endswith("@"):
+        raise UserError(f"'{email}' is geen geldig e-mailadres")
+    if get_user_by_email(email) is not None:
+        raise UserError(f"er is al een account met e-mailadres {email}")
+    if not display_name.strip():
+        raise UserError("de naam mag niet leeg zijn")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"het wachtwoord moet minstens {MIN_PASSWORD_LENGTH} tekens hebben")
+    units = []
+    for code in unit_codes:
+        unit = session.scalar(select(Unit).where(func.upper(Unit.code) == code.strip().upper()))
+        if unit is None:
+            raise UserError(f"eenheid '{code}' bestaat niet")
+        units.append(unit)
+    if role is Role.REPRESENTATIVE and not units:
+        raise UserError("een eenheidsvertegenwoordiger moet minstens één eenheid hebben (--unit)")
+    user = User(
+        email=email,
+        display_name=display_name.strip(),
+        role=role,
+        password_hash=hash_password(password),
+        units=units,
+    )
+    session.add(user)
+    session.flush()
+    record("user.create", user, new={"email": email, "role": role.value, "units": [u.code for u in units]})
+    return user

@@ -1,0 +1,56 @@
+"""Configuration from the environment, with an embedded default that needs no set-up.
+
+``DATABASE_URL``  SQLAlchemy URL; default SQLite in the instance folder.
+                  ``postgresql://user@host/db`` uses psycopg 3.
+``SECRET_KEY``    signs sessions and CSRF tokens; default a random key generated once
+                  and kept in ``instance/secret_key`` (readable by the owner only).
+``REPORT_MARKING`` marking line on every page of a PDF report (default empty).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+
+def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
+    instance = Path(app.instance_path)
+    config = app.config
+    config.update(
+        DATABASE_URL=os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'assessment.sqlite3'}",
+        REPORT_MARKING=os.environ.get("REPORT_MARKING", ""),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=os.environ.get("SESSION_COOKIE_SECURE", "") == "1",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        WTF_I18N_ENABLED=False,  # WTForms' own Dutch messages (see forms.BaseForm)
+        WTF_CSRF_TIME_LIMIT=None,  # a long form must not expire while a user writes
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        TEMPLATES_AUTO_RELOAD=None,
+    )
+    if overrides:
+        config.update(overrides)
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = os.environ.get("SECRET_KEY") or _instance_secret_key(instance)
+
+
+def _instance_secret_key(instance: Path) -> str:
+    """Return the key in instance/secret_key, creating it (mode 0600) on first use."""
+    path = instance / "secret_key"
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        pass
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first: use theirs
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key)
+    return key

@@ -1,0 +1,143 @@
+"""The declarative base, the database engine and the request-scoped session.
+
+One ``Session`` per application context (one per request, one per CLI command).
+Services call ``session.flush()``; only views and CLI commands commit, once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from typing import Any
+
+from flask import Flask, current_app
+from flask.globals import app_ctx
+from sqlalchemy import DateTime, Engine, Enum, MetaData, String, create_engine, event
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
+from sqlalchemy.types import TypeDecorator
+
+# Constraint names are fixed, so migrations can drop and alter them by name on every database.
+NAMING_CONVENTION = {
+    "pk": "pk_%(table_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timezone-aware timestamp, stored as UTC; SQLite gives it back aware too."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use datetime.now(UTC)")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {  # noqa: RUF012 (SQLAlchemy reads this class attribute)
+        dt.datetime: UTCDateTime(),
+        str: String(200),
+    }
+
+    def __repr__(self) -> str:
+        return model_repr(self)
+
+
+def model_repr(obj: object, *attrs: str) -> str:
+    """``<Unit id=3 code='CLAS'>``: the primary key and a few identifying columns."""
+    names = attrs or getattr(obj, "__repr_attrs__", ())
+    parts = [f"id={getattr(obj, 'id', None)!r}"] + [f"{n}={getattr(obj, n, None)!r}" for n in names]
+    return f"<{type(obj).__name__} {' '.join(parts)}>"
+
+
+def enum_column(enum_class: type[enum.Enum], name: str) -> Enum:
+    """Store an enum by its value, as VARCHAR with a CHECK constraint on every database."""
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=20,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def normalise_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs that name no driver (as DATABASE_URL often does)."""
+    return re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", url)
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    url = normalise_url(url)
+    if url.startswith("sqlite"):
+        kwargs.setdefault("connect_args", {"timeout": 15})
+    else:
+        kwargs.setdefault("pool_pre_ping", True)
+    engine = create_engine(url, **kwargs)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "begin", _sqlite_on_begin)
+    return engine
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # pysqlite's own transaction handling breaks SAVEPOINT and transactional DDL;
+    # SQLAlchemy's documented recipe: switch it off and emit BEGIN ourselves.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+def _sqlite_on_begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+class Database:
+    """Holds the engine of one app; tests may bind the session to a connection instead."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.bind: Any = engine
+        self.session_options: dict[str, Any] = {}
+
+
+def _new_session() -> Session:
+    database: Database = current_app.extensions["database"]
+    return Session(bind=database.bind, expire_on_commit=False, **database.session_options)
+
+
+def _scope() -> int:
+    return id(app_ctx._get_current_object())  # type: ignore[attr-defined]
+
+
+session: scoped_session[Session] = scoped_session(_new_session, scopefunc=_scope)
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["database"] = Database(make_engine(app.config["DATABASE_URL"]))
+    app.teardown_appcontext(_remove_session)
+
+
+def _remove_session(_exc: BaseException | None) -> None:
+    session.remove()

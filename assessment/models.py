@@ -1,0 +1,38 @@
+"""Every model, imported once so that ``Base.metadata`` knows all tables (Alembic reads it)."""
+
+from assessment.assessments.models import Answer, Assessment, AssessmentStatus
+from assessment.audit.models import AuditEvent
+from assessment.auth.models import Role, User, user_units
+from assessment.db import Base
+from assessment.questionnaires.models import (
+    Capability,
+    Question,
+    QuestionLevel,
+    Questionnaire,
+    ScaleLevel,
+    Theme,
+)
+from assessment.rounds.models import Round, RoundStatus, RoundTarget, Target
+from assessment.units.models import Unit
+
+__all__ = [
+    "Answer",
+    "Assessment",
+    "AssessmentStatus",
+    "AuditEvent",
+    "Base",
+    "Capability",
+    "Question",
+    "QuestionLevel",
+    "Questionnaire",
+    "Role",
+    "Round",
+    "RoundStatus",
+    "RoundTarget",
+    "ScaleLevel",
+    "Target",
+    "Theme",
+    "Unit",
+    "User",
+    "user_units",
+]

@@ -1,0 +1,382 @@
+"""Read, check and describe a questionnaire file (YAML), without Flask or a database.
+
+The shape is fixed by ``questionnaires/schema.json``; this module adds the checks a JSON
+Schema cannot express and turns the file into frozen dataclasses. Every problem is
+reported with its place in the file, e.g. ``themes[2].capabilities[0].questions[1].levels:
+niveau 4 ontbreekt``, so an administrator can fix the file without reading code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+SCHEMA_PATH = PROJECT_ROOT / "questionnaires" / "schema.json"
+DEFAULT_QUESTIONNAIRE = PROJECT_ROOT / "questionnaires" / "dts-2025.yaml"
+
+# Theme keys become the last part of /assessments/<id>/<theme_key>; these words are pages.
+RESERVED_THEME_KEYS = frozenset(
+    {"submit", "results", "return", "approve", "reopen", "edit", "new", "pdf", "export"}
+)
+
+
+class QuestionnaireFileError(Exception):
+    """A questionnaire file that cannot be used; ``messages`` name each place."""
+
+    def __init__(self, source: str, messages: list[str]) -> None:
+        self.source = source
+        self.messages = messages
+        super().__init__(f"{source}: " + "; ".join(messages))
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text in Dutch with an optional English translation."""
+
+    nl: str
+    en: str | None = None
+
+    def get(self, language: str = "nl") -> str:
+        """Return the text in ``language``; English falls back to Dutch."""
+        if language == "en" and self.en:
+            return self.en
+        return self.nl
+
+
+@dataclass(frozen=True)
+class ScaleLevel:
+    level: int
+    label: Text
+    description: Text
+
+
+@dataclass(frozen=True)
+class QuestionSpec:
+    key: str
+    text: Text
+    help: Text | None
+    weight: float
+    allow_not_applicable: bool
+    levels: dict[int, Text]
+    next_steps: dict[int, Text]
+
+
+@dataclass(frozen=True)
+class CapabilitySpec:
+    key: str
+    title: Text
+    description: Text | None
+    weight: float
+    questions: tuple[QuestionSpec, ...]
+
+
+@dataclass(frozen=True)
+class ThemeSpec:
+    key: str
+    title: Text
+    description: Text | None
+    weight: float
+    default_target: int
+    capabilities: tuple[CapabilitySpec, ...]
+
+
+@dataclass(frozen=True)
+class QuestionnaireSpec:
+    key: str
+    version: int
+    title: Text
+    description: Text | None
+    scale: tuple[ScaleLevel, ...]
+    themes: tuple[ThemeSpec, ...]
+    content_hash: str
+
+    @property
+    def questions(self) -> Iterator[QuestionSpec]:
+        for theme in self.themes:
+            for capability in theme.capabilities:
+                yield from capability.questions
+
+    def summary(self) -> str:
+        """One line that says what the file holds."""
+        capabilities = sum(len(t.capabilities) for t in self.themes)
+        return (
+            f"{self.key} versie {self.version}: {len(self.themes)} thema's, "
+            f"{capabilities} capabilities, {sum(1 for _ in self.questions)} vragen, "
+            f"schaal {self.scale[0].level}–{self.scale[-1].level}"
+        )
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, but a key that occurs twice in one mapping is an error."""
+
+
+def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)  # type: ignore[no-untyped-call]
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"sleutel {key!r} komt twee keer voor", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node)
+
+
+_UniqueKeyLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+    _construct_mapping,  # type: ignore[arg-type]
+)
+
+
+@cache
+def _schema_validator() -> jsonschema.protocols.Validator:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    validator_class = jsonschema.validators.validator_for(schema)
+    validator_class.check_schema(schema)
+    return validator_class(schema)  # type: ignore[no-any-return]
+
+
+def read_questionnaire(path: str | Path) -> QuestionnaireSpec:
+    """Return the questionnaire in the file at ``path``; raise QuestionnaireFileError if unusable."""
+    path = Path(path)
+    source = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise QuestionnaireFileError(
+                source, [f"het bestand is {size:,} bytes; de grens is 2 MB".replace(",", ".")]
+            )
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise QuestionnaireFileError(source, ["bestand niet gevonden"]) from None
+    except IsADirectoryError:
+        raise QuestionnaireFileError(source, ["dit is een map, geen bestand"]) from None
+    except PermissionError:
+        raise QuestionnaireFileError(source, ["geen leesrechten op dit bestand"]) from None
+    return parse_questionnaire(data, source=source)
+
+
+def parse_questionnaire(data: bytes | str, *, source: str = "<tekst>") -> QuestionnaireSpec:
+    """Return the questionnaire in ``data`` (YAML); raise QuestionnaireFileError if unusable."""
+    if isinstance(data, bytes):
+        if len(data) > MAX_FILE_BYTES:
+            raise QuestionnaireFileError(source, ["het bestand is groter dan 2 MB"])
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise QuestionnaireFileError(source, [f"het bestand is geen UTF-8 (byte {exc.start})"]) from None
+    try:
+        document = yaml.load(data, Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader subclass)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        place = f"regel {mark.line + 1}, kolom {mark.column + 1}: " if mark else ""
+        raise QuestionnaireFileError(source, [f"{place}geen geldige YAML ({exc.problem})"]) from None
+    except yaml.YAMLError as exc:
+        raise QuestionnaireFileError(source, [f"geen geldige YAML ({exc})"]) from None
+
+    document = _keys_to_str(document)
+    messages = list(_schema_messages(document))
+    if not messages:
+        messages = list(_rule_messages(document))
+    if messages:
+        raise QuestionnaireFileError(source, messages)
+    return _build(document)
+
+
+def _keys_to_str(value: Any) -> Any:
+    # JSON objects have string keys; YAML gives ints for "1:". The schema speaks JSON.
+    if isinstance(value, dict):
+        return {str(k): _keys_to_str(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_keys_to_str(v) for v in value]
+    return value
+
+
+def _place(path: Iterable[str | int]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(bovenste niveau)"
+
+
+def _schema_messages(document: Any) -> Iterator[str]:
+    if not isinstance(document, dict):
+        yield "het bestand moet een mapping zijn met key, version, title, scale en themes"
+        return
+    errors = sorted(_schema_validator().iter_errors(document), key=lambda e: list(e.absolute_path))
+    seen = set()
+    for error in errors:
+        message = f"{_place(error.absolute_path)}: {_explain(error)}"
+        if message not in seen:
+            seen.add(message)
+            yield message
+
+
+def _explain(error: jsonschema.ValidationError) -> str:
+    """Say in plain Dutch what a schema error means."""
+    validator = error.validator
+    if validator == "required":
+        missing = error.message.split("'")[1]
+        return f"'{missing}' ontbreekt"
+    if validator == "additionalProperties":
+        return f"onbekend veld ({error.message.split('(')[-1].rstrip(')')})"
+    if validator == "type":
+        wanted = {
+            "string": "een tekst",
+            "integer": "een geheel getal",
+            "number": "een getal",
+            "array": "een lijst",
+            "object": "een mapping",
+            "boolean": "true of false",
+        }
+        return f"moet {wanted.get(str(error.validator_value), error.validator_value)} zijn"
+    if validator == "oneOf":
+        return "moet een tekst zijn, of {nl: ..., en: ...} met niet-lege teksten"
+    if validator == "pattern" and error.schema_path and "propertyNames" in error.schema_path:
+        return f"{error.instance!r} is geen niveaunummer"
+    if validator == "pattern":
+        if error.instance == "" or (isinstance(error.instance, str) and not error.instance.strip()):
+            return "mag niet leeg zijn"
+        return (
+            f"{error.instance!r} is geen geldige sleutel (kleine letters, cijfers en "
+            "streepjes; begint met een letter)"
+        )
+    if validator == "minItems":
+        return f"moet minstens {error.validator_value} item(s) hebben"
+    if validator == "maxItems":
+        return f"mag hoogstens {error.validator_value} items hebben"
+    if validator == "minLength":
+        return "mag niet leeg zijn"
+    if validator == "maxLength":
+        return f"is langer dan {error.validator_value} tekens"
+    if validator in {"minimum", "exclusiveMinimum"}:
+        return (
+            f"moet groter zijn dan {'of gelijk aan ' if validator == 'minimum' else ''}"
+            f"{error.validator_value}"
+        )
+    if validator == "maximum":
+        return f"mag hoogstens {error.validator_value} zijn"
+    return error.message
+
+
+def _rule_messages(document: dict[str, Any]) -> Iterator[str]:
+    """The checks a JSON Schema cannot express."""
+    levels = [item["level"] for item in document["scale"]]
+    expected = list(range(1, len(levels) + 1))
+    if levels != expected:
+        yield (
+            f"scale: de niveaus moeten 1 tot en met {len(levels)} zijn, op volgorde "
+            f"(gevonden: {', '.join(map(str, levels))})"
+        )
+        return
+    top = levels[-1]
+    seen_keys: dict[str, dict[str, str]] = {"thema": {}, "capability": {}, "vraag": {}}
+
+    def duplicate(kind: str, key: str, place: str) -> Iterator[str]:
+        if key in seen_keys[kind]:
+            yield f"{place}.key: {kind}-sleutel '{key}' komt al voor bij {seen_keys[kind][key]}"
+        else:
+            seen_keys[kind][key] = place
+
+    for t, theme in enumerate(document["themes"]):
+        tplace = f"themes[{t}]"
+        yield from duplicate("thema", theme["key"], tplace)
+        if theme["key"] in RESERVED_THEME_KEYS:
+            yield f"{tplace}.key: '{theme['key']}' is gereserveerd voor een pagina; kies een andere"
+        target = theme.get("default_target")
+        if target is not None and target > top:
+            yield f"{tplace}.default_target: {target} ligt boven het hoogste niveau ({top})"
+        for c, capability in enumerate(theme["capabilities"]):
+            cplace = f"{tplace}.capabilities[{c}]"
+            yield from duplicate("capability", capability["key"], cplace)
+            for q, question in enumerate(capability["questions"]):
+                qplace = f"{cplace}.questions[{q}]"
+                yield from duplicate("vraag", question["key"], qplace)
+                yield from _per_level_messages(f"{qplace}.levels", question["levels"], range(1, top + 1))
+                yield from _per_level_messages(
+                    f"{qplace}.next_steps",
+                    question["next_steps"],
+                    range(1, top),
+                    extra_hint=f" (het hoogste niveau, {top}, heeft geen volgende stap)",
+                )
+
+
+def _per_level_messages(
+    place: str, texts: dict[str, Any], wanted: range, extra_hint: str = ""
+) -> Iterator[str]:
+    present = {int(level) for level in texts}
+    for level in wanted:
+        if level not in present:
+            yield f"{place}: niveau {level} ontbreekt"
+    for level in sorted(present - set(wanted)):
+        yield f"{place}: niveau {level} hoort er niet bij{extra_hint if level == wanted.stop else ''}"
+
+
+def _text(value: Any) -> Text:
+    if isinstance(value, str):
+        return Text(nl=value.strip())
+    en = value.get("en")
+    return Text(nl=value["nl"].strip(), en=en.strip() if en else None)
+
+
+def _optional_text(value: Any) -> Text | None:
+    return None if value is None else _text(value)
+
+
+def _build(document: dict[str, Any]) -> QuestionnaireSpec:
+    scale = tuple(
+        ScaleLevel(item["level"], _text(item["label"]), _text(item["description"]))
+        for item in document["scale"]
+    )
+    middle = (len(scale) + 2) // 2  # 3 on a scale of 5, 2 on a scale of 3
+    themes = tuple(
+        ThemeSpec(
+            key=theme["key"],
+            title=_text(theme["title"]),
+            description=_optional_text(theme.get("description")),
+            weight=float(theme.get("weight", 1)),
+            default_target=int(theme.get("default_target", middle)),
+            capabilities=tuple(
+                CapabilitySpec(
+                    key=capability["key"],
+                    title=_text(capability["title"]),
+                    description=_optional_text(capability.get("description")),
+                    weight=float(capability.get("weight", 1)),
+                    questions=tuple(
+                        QuestionSpec(
+                            key=question["key"],
+                            text=_text(question["text"]),
+                            help=_optional_text(question.get("help")),
+                            weight=float(question.get("weight", 1)),
+                            allow_not_applicable=bool(question.get("allow_not_applicable", False)),
+                            levels={int(k): _text(v) for k, v in question["levels"].items()},
+                            next_steps={int(k): _text(v) for k, v in question["next_steps"].items()},
+                        )
+                        for question in capability["questions"]
+                    ),
+                )
+                for capability in theme["capabilities"]
+            ),
+        )
+        for theme in document["themes"]
+    )
+    canonical = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return QuestionnaireSpec(
+        key=document["key"],
+        version=document["version"],
+        title=_text(document["title"]),
+        description=_optional_text(document.get("description")),
+        scale=scale,
+        themes=themes,
+        content_hash=hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
+    )

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from sqlalchemy import select
+
+from assessment.assessments.models import Assessment
+from assessment.audit.services import record
+from assessment.db import session
+from assessment.questionnaires.models import Questionnaire
+from assessment.rounds.models import Round, RoundStatus, RoundTarget
+from assessment.units.models import Unit
+
+ROUND_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,39}$")
+
+
+class RoundError(ValueError):
+    """The round cannot be created or changed as asked; the message says why, in Dutch."""
+
+
+def get_round(code: str) -> Round | None:
+    return session.scalar(select(Round).where(Round.code == code.strip()))
+
+
+def create_round(
+    *,
+    code: str,
+    name: str,
+    questionnaire: Questionnaire,
+    opens_on: dt.date | None = None,
+    closes_on: dt.date | None = None,
+) -> Round:
+    """Return a new planned round, with the questionnaire's default target per speerpunt."""
+    code = code.strip()
+    if not ROUND_CODE.match(code):
+        raise RoundError(
+            f"'{code}' is geen geldige code: gebruik letters, cijfers, - . of _ (bijvoorbeeld 2026-1)"
+        )
+    if get_round(code) is not None:
+        raise RoundError(f"ronde {code} bestaat al")
+    if not name.strip():
+        raise RoundError("de naam mag niet leeg zijn")
+    if opens_on and closes_on and closes_on < opens_on:
+        raise RoundError("de sluitdatum ligt voor de openingsdatum")
+    round_ = Round(
+        code=code,
+        name=name.strip(),
+        questionnaire=questionnaire,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        default_targets=[
+            RoundTarget(theme=theme, level=theme.default_target) for theme in questionnaire.themes
+        ],
+    )
+    session.add(round_)
+    session.flush()
+    record("round.create", round_, new={"code": code, "questionnaire": questionnaire.label})
+    return round_
+
+
+def open_round(round_: Round) -> int:
+    """Open the round and give every active unit a draft assessment; return how many were made."""
+    if round_.status is RoundStatus.CLOSED:
+        raise RoundError(f"ronde {round_.code} is gesloten en gaat niet meer open")
+    have = set(session.scalars(select(Assessment.unit_id).where(Assessment.round_id == round_.id)))
+    units = session.scalars(select(Unit).where(Unit.is_active).order_by(Unit.code)).all()
+    made = 0
+    for unit in units:
+        if unit.id not in have:
+            session.add(Assessment(round_id=round_.id, unit_id=unit.id))
+            made += 1
+    old = round_.status
+    round_.status = RoundStatus.OPEN
+    session.flush()
+    if old is not RoundStatus.OPEN:
+        record("round.open", round_, old={"status": old.value}, new={"status": "open"})
+    return made
+
+
+def close_round(round_: Round) -> None:
+    old = round_.status
+    round_.status = RoundStatus.CLOSED
+    session.flush()
+    record("round.close", round_, old={"status": old.value}, new={"status": "closed"})

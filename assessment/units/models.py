@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, String, true
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from assessment.db import Base
+
+UNIT_KINDS = ("krijgsmachtdeel", "commando", "brigade", "eenheid", "dienst", "bureau")
+
+
+class Unit(Base):
+    """A part of Defensie that fills in its own assessment; units form a tree."""
+
+    __tablename__ = "units"
+    __repr_attrs__ = ("code",)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"), index=True)
+    is_active: Mapped[bool] = mapped_column(default=True, server_default=true())
+
+    parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Unit]] = relationship(back_populates="parent", order_by="Unit.code")
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.code})"
