@@ -5,7 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from wtforms import Field, HiddenField, IntegerField, RadioField, SubmitField, TextAreaField
+from wtforms import (
+    Field,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from assessment.assessments.models import COMMENT_MAX_LENGTH, Answer
@@ -75,10 +83,10 @@ def answers_form(
 
     data: dict[str, object] = {"version": version}
     for question in questions:
-        choices = [(str(level.level), f"Niveau {level.level}") for level in question.levels]
+        choices = [SelectChoice(str(level.level), f"Niveau {level.level}") for level in question.levels]
         if question.allow_not_applicable:
-            choices.append((NOT_APPLICABLE, "Niet van toepassing"))
-        choices.append((NO_ANSWER, "Nog geen antwoord"))
+            choices.append(SelectChoice(NOT_APPLICABLE, "Niet van toepassing"))
+        choices.append(SelectChoice(NO_ANSWER, "Nog geen antwoord"))
         setattr(
             Form,
             f"level_{question.id}",
@@ -122,7 +130,7 @@ def answers_form(
 
 
 def _known_choice(form: BaseForm, field: RadioField) -> None:
-    if field.data not in {value for value, _label in field.choices}:  # type: ignore[union-attr]
+    if field.data not in {choice.value for choice in field.choices}:  # type: ignore[union-attr]
         raise ValidationError("Kies een van de niveaus die bij deze vraag horen.")
 
 

@@ -49,7 +49,20 @@ def store_questionnaire(spec: QuestionnaireSpec) -> tuple[Questionnaire, bool]:
             f"{spec.key} versie {spec.version} is al geladen met andere inhoud. Een geladen "
             "versie wordt nooit gewijzigd: geef het bestand een nieuw versienummer."
         )
-    questionnaire = Questionnaire(
+    questionnaire = build_questionnaire(spec)
+    session.add(questionnaire)
+    session.flush()
+    record(
+        "questionnaire.load",
+        questionnaire,
+        new={"key": spec.key, "version": spec.version, "content_hash": spec.content_hash},
+    )
+    return questionnaire, True
+
+
+def build_questionnaire(spec: QuestionnaireSpec) -> Questionnaire:
+    """Return the ORM tree for ``spec``, not yet added to a session."""
+    return Questionnaire(
         key=spec.key,
         version=spec.version,
         content_hash=spec.content_hash,
@@ -100,14 +113,6 @@ def store_questionnaire(spec: QuestionnaireSpec) -> tuple[Questionnaire, bool]:
             for t, theme in enumerate(spec.themes)
         ],
     )
-    session.add(questionnaire)
-    session.flush()
-    record(
-        "questionnaire.load",
-        questionnaire,
-        new={"key": spec.key, "version": spec.version, "content_hash": spec.content_hash},
-    )
-    return questionnaire, True
 
 
 def _texts(name: str, text: Text | None) -> dict[str, str | None]:

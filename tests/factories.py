@@ -1,0 +1,196 @@
+"""Factories that make things for a test, in the test's own session (committed to a savepoint
+of the test transaction, so requests see them)."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import yaml
+from sqlalchemy.orm import Session
+
+from assessment.assessments.models import Answer, Assessment, AssessmentStatus
+from assessment.auth.models import Role, User
+from assessment.auth.services import hash_password
+from assessment.questionnaires.fileformat import (
+    DEFAULT_QUESTIONNAIRE,
+    parse_questionnaire,
+    read_questionnaire,
+)
+from assessment.questionnaires.models import Question, Questionnaire
+from assessment.questionnaires.services import build_questionnaire
+from assessment.rounds.models import Round, RoundStatus, RoundTarget
+from assessment.units.models import Unit
+from tests.helpers import PASSWORD
+
+_counter = itertools.count(1)
+
+LABELS = ["Initieel", "Herhaalbaar", "Gedefinieerd", "Beheerst", "Adaptief", "Zesde", "Zevende"]
+
+
+def questionnaire_document(
+    *,
+    key: str = "test",
+    version: int = 1,
+    themes: int = 2,
+    capabilities: int = 1,
+    questions: int = 2,
+    levels: int = 5,
+    not_applicable: bool = True,
+) -> dict[str, Any]:
+    """A small valid questionnaire as a dict; change it to make broken ones."""
+    return {
+        "key": key,
+        "version": version,
+        "title": {"nl": "Testvragenlijst", "en": "Test questionnaire"},
+        "scale": [
+            {
+                "level": n,
+                "label": LABELS[n - 1] if n <= len(LABELS) else f"Niveau {n}",
+                "description": f"Beschrijving van niveau {n}",
+            }
+            for n in range(1, levels + 1)
+        ],
+        "themes": [
+            {
+                "key": f"thema-{t}",
+                "title": {"nl": f"Thema {t}", "en": f"Theme {t}"},
+                "capabilities": [
+                    {
+                        "key": f"cap-{t}-{c}",
+                        "title": f"Capability {t}.{c}",
+                        "questions": [
+                            {
+                                "key": f"vraag-{t}-{c}-{q}",
+                                "text": {"nl": f"Vraag {t}.{c}.{q}?", "en": f"Question {t}.{c}.{q}?"},
+                                "help": f"Hulp bij vraag {t}.{c}.{q}",
+                                "allow_not_applicable": not_applicable and q == 1,
+                                "levels": {
+                                    n: f"Beschrijving {t}.{c}.{q} op niveau {n}" for n in range(1, levels + 1)
+                                },
+                                "next_steps": {
+                                    n: f"Volgende stap {t}.{c}.{q} vanaf niveau {n}" for n in range(1, levels)
+                                },
+                            }
+                            for q in range(1, questions + 1)
+                        ],
+                    }
+                    for c in range(1, capabilities + 1)
+                ],
+            }
+            for t in range(1, themes + 1)
+        ],
+    }
+
+
+def questionnaire_yaml(**kwargs: Any) -> str:
+    return yaml.safe_dump(questionnaire_document(**kwargs), allow_unicode=True, sort_keys=False)
+
+
+class Factory:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def _save(self, obj: Any) -> Any:
+        self.session.add(obj)
+        self.session.commit()
+        return obj
+
+    def unit(
+        self,
+        code: str | None = None,
+        *,
+        name: str | None = None,
+        parent: Unit | None = None,
+        kind: str = "eenheid",
+    ) -> Unit:
+        code = code or f"UNIT-{next(_counter)}"
+        return self._save(Unit(code=code, name=name or f"Eenheid {code}", kind=kind, parent=parent))
+
+    def user(
+        self,
+        role: Role = Role.REPRESENTATIVE,
+        *,
+        units: list[Unit] | None = None,
+        email: str | None = None,
+        name: str | None = None,
+        is_active: bool = True,
+    ) -> User:
+        email = email or f"{role.value}{next(_counter)}@test.local"
+        return self._save(
+            User(
+                email=email,
+                display_name=name or f"Test {role.label}",
+                role=role,
+                password_hash=hash_password(PASSWORD),
+                units=units or [],
+                is_active=is_active,
+            )
+        )
+
+    def questionnaire(self, **kwargs: Any) -> Questionnaire:
+        kwargs.setdefault("key", f"test-{next(_counter)}")
+        spec = parse_questionnaire(questionnaire_yaml(**kwargs))
+        return self._save(build_questionnaire(spec))
+
+    def dts_questionnaire(self) -> Questionnaire:
+        return self._save(build_questionnaire(_dts_spec()))
+
+    def round(
+        self,
+        questionnaire: Questionnaire | None = None,
+        *,
+        code: str | None = None,
+        status: RoundStatus = RoundStatus.OPEN,
+    ) -> Round:
+        questionnaire = questionnaire or self.questionnaire()
+        code = code or f"R-{next(_counter)}"
+        return self._save(
+            Round(
+                code=code,
+                name=f"Ronde {code}",
+                questionnaire=questionnaire,
+                status=status,
+                default_targets=[RoundTarget(theme=t, level=t.default_target) for t in questionnaire.themes],
+            )
+        )
+
+    def assessment(
+        self,
+        unit: Unit | None = None,
+        round_: Round | None = None,
+        *,
+        status: AssessmentStatus = AssessmentStatus.DRAFT,
+    ) -> Assessment:
+        return self._save(Assessment(unit=unit or self.unit(), round=round_ or self.round(), status=status))
+
+    def answer(
+        self,
+        assessment: Assessment,
+        question: Question,
+        level: int | None = None,
+        *,
+        not_applicable: bool = False,
+        comment: str = "",
+    ) -> Answer:
+        return self._save(
+            Answer(
+                assessment=assessment,
+                question=question,
+                level=level,
+                is_not_applicable=not_applicable,
+                comment=comment,
+            )
+        )
+
+    def questions(self, assessment: Assessment) -> list[Question]:
+        return [q for t in assessment.round.questionnaire.themes for q in t.questions]
+
+
+_dts_cache: list[Any] = []
+
+
+def _dts_spec() -> Any:
+    if not _dts_cache:
+        _dts_cache.append(read_questionnaire(DEFAULT_QUESTIONNAIRE))
+    return _dts_cache[0]
