@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from assessment.auth.models import Role
@@ -82,6 +82,7 @@ def main() -> None:
 
 
 @click.command("init")
+@with_appcontext
 @click.option("--demo", is_flag=True, help="Vul de database met demo-eenheden, -rondes en -accounts.")
 def init_command(demo: bool) -> None:
     """Richt de database in (migraties) en laad de DTS-vragenlijst. Veilig om te herhalen."""
@@ -126,7 +127,7 @@ def init_command(demo: bool) -> None:
 # -- questionnaire ------------------------------------------------------------------------------
 
 
-@click.group("questionnaire")
+@click.group("questionnaire", cls=AppGroup)
 def questionnaire_group() -> None:
     """Vragenlijstbestanden controleren en laden."""
 
@@ -172,7 +173,7 @@ def questionnaire_load(file: str) -> None:
 # -- unit ---------------------------------------------------------------------------------------
 
 
-@click.group("unit")
+@click.group("unit", cls=AppGroup)
 def unit_group() -> None:
     """Eenheden beheren."""
 
@@ -204,7 +205,7 @@ def unit_import(file: str) -> None:
 # -- round --------------------------------------------------------------------------------------
 
 
-@click.group("round")
+@click.group("round", cls=AppGroup)
 def round_group() -> None:
     """Meetrondes beheren."""
 
@@ -316,7 +317,7 @@ def round_close(code: str) -> None:
 # -- user ---------------------------------------------------------------------------------------
 
 
-@click.group("user")
+@click.group("user", cls=AppGroup)
 def user_group() -> None:
     """Accounts beheren."""
 
@@ -324,7 +325,8 @@ def user_group() -> None:
 @user_group.command("create")
 @click.option("--email", required=True)
 @click.option("--name", required=True, help="De naam die anderen zien.")
-@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+# Checked in the command, not by click.Choice: a wrong role gets one line and exit 1, like all bad input.
+@click.option("--role", required=True, metavar="|".join(r.value for r in Role))
 @click.option(
     "--unit",
     "units",
@@ -338,13 +340,17 @@ def user_create(email: str, name: str, role: str, units: tuple[str, ...], passwo
     """Maak een account. Zonder --password-stdin vraagt het commando om het wachtwoord."""
     from assessment.auth.services import UserError, create_user
 
+    try:
+        chosen_role = Role(role.strip().lower())
+    except ValueError:
+        fail(f"--role: '{role}' is geen rol; kies uit {', '.join(r.value for r in Role)}")
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Wachtwoord", hide_input=True, confirmation_prompt="Nog eens")
     try:
         user = create_user(
-            email=email, display_name=name, role=Role(role), password=password, unit_codes=units
+            email=email, display_name=name, role=chosen_role, password=password, unit_codes=units
         )
     except UserError as exc:
         fail(str(exc))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import selectinload
 
+from assessment import scoring
 from assessment.assessments.models import (
     COMMENT_MAX_LENGTH,
     Answer,
@@ -17,8 +18,8 @@ from assessment.assessments.models import (
 from assessment.audit.services import record
 from assessment.auth.models import User
 from assessment.db import session, utcnow
-from assessment.questionnaires.models import Capability, Question, Theme
-from assessment.rounds.models import Round
+from assessment.questionnaires.models import Capability, Question, Questionnaire, Theme
+from assessment.rounds.models import Round, RoundTarget, Target
 
 
 class AssessmentError(Exception):
@@ -300,3 +301,168 @@ def assessments_for(user: User, *, round_ids: Iterable[int] | None = None) -> li
     if round_ids is not None:
         query = query.where(Assessment.round_id.in_(list(round_ids)))
     return list(session.scalars(query))
+
+
+# -- results: from the database to plain data for assessment.scoring ----------------------------
+
+COUNTED = (AssessmentStatus.SUBMITTED, AssessmentStatus.APPROVED)
+MIN_UNITS_FOR_MEDIAN = 3  # below this, a median would single out a unit
+_questionnaire_cache: dict[tuple[str, str], scoring.QuestionnaireData] = {}
+
+
+def questionnaire_data(questionnaire: Questionnaire, language: str = "nl") -> scoring.QuestionnaireData:
+    """Return the questionnaire as plain data for scoring.
+
+    A loaded version never changes, so the result is kept per content hash: after the first
+    request a results page needs no queries for the questionnaire itself.
+    """
+    cache_key = (questionnaire.content_hash, language)
+    cached = _questionnaire_cache.get(cache_key)
+    if cached is not None:
+        return cached
+    themes = load_themes(questionnaire.id)
+    data = scoring.QuestionnaireData(
+        scale=tuple(
+            scoring.ScaleLevel(s.level, s.text("label", language) or str(s.level))
+            for s in questionnaire.scale
+        ),
+        themes=tuple(
+            scoring.ThemeData(
+                key=theme.key,
+                title=theme.text("title", language) or theme.key,
+                weight=theme.weight,
+                capabilities=tuple(
+                    scoring.CapabilityData(
+                        key=capability.key,
+                        title=capability.text("title", language) or capability.key,
+                        weight=capability.weight,
+                        questions=tuple(
+                            scoring.QuestionData(
+                                key=question.key,
+                                text=question.text("text", language) or question.key,
+                                weight=question.weight,
+                                next_steps={
+                                    level.level: step
+                                    for level in question.levels
+                                    if (step := level.text("next_step", language))
+                                },
+                            )
+                            for question in capability.questions
+                        ),
+                    )
+                    for capability in theme.capabilities
+                ),
+            )
+            for theme in themes
+        ),
+    )
+    _questionnaire_cache[cache_key] = data
+    return data
+
+
+def answer_data(assessment_ids: Iterable[int]) -> dict[int, dict[str, scoring.AnswerData]]:
+    """Return per assessment id its answers keyed by question key, in one query."""
+    ids = list(assessment_ids)
+    result: dict[int, dict[str, scoring.AnswerData]] = {i: {} for i in ids}
+    if not ids:
+        return result
+    rows = session.execute(
+        select(Answer.assessment_id, Question.key, Answer.level, Answer.is_not_applicable)
+        .join(Question, Question.id == Answer.question_id)
+        .where(Answer.assessment_id.in_(ids))
+    )
+    for assessment_id, key, level, not_applicable in rows:
+        result[assessment_id][key] = scoring.AnswerData(level, not_applicable)
+    return result
+
+
+def round_default_targets(round_id: int) -> dict[str, float]:
+    return {
+        key: float(level)
+        for key, level in session.execute(
+            select(Theme.key, RoundTarget.level)
+            .join(Theme, Theme.id == RoundTarget.theme_id)
+            .where(RoundTarget.round_id == round_id)
+        )
+    }
+
+
+def unit_targets(round_id: int, unit_ids: Iterable[int]) -> dict[int, dict[str, float]]:
+    """Return the units' own targets per theme key (only where a coordinator set one)."""
+    ids = list(unit_ids)
+    result: dict[int, dict[str, float]] = {i: {} for i in ids}
+    if not ids:
+        return result
+    rows = session.execute(
+        select(Target.unit_id, Theme.key, Target.level)
+        .join(Theme, Theme.id == Target.theme_id)
+        .where(Target.round_id == round_id, Target.unit_id.in_(ids))
+    )
+    for unit_id, key, level in rows:
+        result[unit_id][key] = float(level)
+    return result
+
+
+def result_for(assessment: Assessment, language: str = "nl") -> scoring.AssessmentResult:
+    """Return every figure of one assessment, with the unit's targets for its round."""
+    targets = scoring.resolve_targets(
+        round_default_targets(assessment.round_id),
+        unit_targets(assessment.round_id, [assessment.unit_id])[assessment.unit_id],
+    )
+    return scoring.score_assessment(
+        questionnaire_data(assessment.round.questionnaire, language),
+        answer_data([assessment.id])[assessment.id],
+        targets,
+    )
+
+
+def round_results(
+    round_: Round, statuses: Iterable[AssessmentStatus] = COUNTED, language: str = "nl"
+) -> dict[int, tuple[Assessment, scoring.AssessmentResult]]:
+    """Return per assessment id of the round (in the given statuses) the assessment and its result.
+
+    A fixed number of queries whatever the number of units: the answers come in one query and
+    are scored in Python.
+    """
+    assessments = list(
+        session.scalars(
+            select(Assessment)
+            .where(Assessment.round_id == round_.id, Assessment.status.in_(list(statuses)))
+            .options(selectinload(Assessment.unit))
+        )
+    )
+    data = questionnaire_data(round_.questionnaire, language)
+    defaults = round_default_targets(round_.id)
+    own = unit_targets(round_.id, [a.unit_id for a in assessments])
+    answers = answer_data([a.id for a in assessments])
+    return {
+        a.id: (
+            a,
+            scoring.score_assessment(data, answers[a.id], scoring.resolve_targets(defaults, own[a.unit_id])),
+        )
+        for a in assessments
+    }
+
+
+def round_benchmark(round_: Round) -> scoring.Benchmark:
+    """Return the Defensie-wide figures of the round: submitted and approved assessments only."""
+    return scoring.benchmark([result for _, result in round_results(round_).values()])
+
+
+def previous_assessment(assessment: Assessment) -> Assessment | None:
+    """Return the same unit's assessment in the latest earlier round that has answers to compare."""
+    current = assessment.round
+    earlier = (
+        select(Assessment)
+        .join(Assessment.round)
+        .where(
+            Assessment.unit_id == assessment.unit_id,
+            Assessment.id != assessment.id,
+            Round.created_at < current.created_at,
+            Assessment.status.in_(list(COUNTED)),
+        )
+        .order_by(Round.created_at.desc())
+        .limit(1)
+        .options(selectinload(Assessment.round).selectinload(Round.questionnaire))
+    )
+    return session.scalar(earlier)

@@ -5,6 +5,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from assessment import charts, scoring
 from assessment.assessments import services
 from assessment.assessments.forms import (
     DecideForm,
@@ -264,3 +265,66 @@ def return_(assessment_id: int) -> Any:
     return render_template(
         "assessments/return.html", assessment=assessment, form=form, problem=problem
     ), status
+
+
+RECOMMENDATIONS_FIRST = 10
+
+
+@bp.route("/assessments/<int:assessment_id>/results")
+@login_required
+def results(assessment_id: int) -> Any:
+    assessment = _load(assessment_id)
+    data = services.questionnaire_data(assessment.round.questionnaire)
+    result = services.result_for(assessment)
+    bench = services.round_benchmark(assessment.round)
+    medians = {
+        key: dist.median if dist.n >= services.MIN_UNITS_FOR_MEDIAN else None
+        for key, dist in bench.themes.items()
+    }
+    previous = services.previous_assessment(assessment)
+    changes = scoring.theme_changes(services.result_for(previous), result) if previous else {}
+
+    show_all = request.args.get("alle") == "1"
+    shown = result.recommendations if show_all else result.recommendations[:RECOMMENDATIONS_FIRST]
+    grouped = [
+        (theme, [r for r in shown if r.theme_key == theme.key])
+        for theme in result.themes
+        if any(r.theme_key == theme.key for r in shown)
+    ]
+
+    axes = [f"{i}. {theme.title}" for i, theme in enumerate(result.themes, start=1)]
+    series = [charts.Series(f"Score {assessment.unit.code}", [t.score for t in result.themes], charts.UNIT)]
+    series.append(charts.Series("Doel", [t.target for t in result.themes], charts.TARGET))
+    if any(v is not None for v in medians.values()):
+        series.append(
+            charts.Series("Mediaan Defensie", [medians.get(t.key) for t in result.themes], charts.MEDIAN)
+        )
+    radar = charts.radar(
+        axes,
+        series,
+        levels=[s.level for s in data.scale],
+        chart_id="radar",
+        title=f"Score per speerpunt van {assessment.unit.name}",
+        description=charts.describe_series(axes, series),
+    )
+    return render_template(
+        "assessments/results.html",
+        assessment=assessment,
+        data=data,
+        result=result,
+        radar=radar,
+        medians=medians,
+        median_n=max((d.n for d in bench.themes.values()), default=0),
+        previous=previous,
+        changes=changes,
+        grouped=grouped,
+        show_all=show_all,
+        hidden_count=len(result.recommendations) - len(shown),
+        ranks={rec.question_key: rank for rank, rec in enumerate(result.recommendations, start=1)},
+        numbers={
+            question.key: f"{t}.{q}"
+            for t, theme in enumerate(data.themes, start=1)
+            for q, question in enumerate(theme.questions, start=1)
+        },
+        min_units=services.MIN_UNITS_FOR_MEDIAN,
+    )

@@ -29,7 +29,7 @@ def answer_form(assessment, choices: dict[int, str], comments: dict[int, str] | 
 
 
 def test_the_representative_sees_his_open_assessment_with_progress(client, setting, factory):
-    assessment, rep = setting
+    _assessment, rep = setting
     client.login(rep.email)
     page = text_of(client.get("/"))
     assert "13 Lichte Brigade" in page

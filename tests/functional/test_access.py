@@ -1,0 +1,225 @@
+"""Who may open and change what: every route × every kind of visitor, as one visible table.
+
+Load, then check access, then act (indico's request handlers, and its ``access_test.py``
+matrices): a representative of another unit gets 404, as if the assessment did not exist; a
+role that may read but not act gets 403; whoever is refused changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from sqlalchemy import func, select
+
+from assessment.assessments.models import Answer, Assessment, AssessmentStatus
+from assessment.auth.models import Role, User
+from assessment.units.models import Unit
+from tests.helpers import WebClient, text_of
+
+LOGIN = "login"  # sent to the login page (302 to /login?next=...)
+DONE = "done"  # 302 back into the app, and the change is made
+
+ROLES = ("anonymous", "own_rep", "other_rep", "lead", "coordinator", "admin")
+
+# fmt: off
+MATRIX: dict[str, tuple[Any, ...]] = {
+    # request                                  anonymous  own rep  other rep  lead  coordinator  admin
+    "GET /":                                   (LOGIN,    200,     200,       200,  200,         200),
+    "GET /assessments/{draft}":                (LOGIN,    200,     404,       200,  200,         200),
+    "GET /assessments/{draft}/thema-1":        (LOGIN,    200,     404,       200,  200,         200),
+    "POST /assessments/{draft}/thema-1":       (LOGIN,    DONE,    404,       403,  403,         DONE),
+    "GET /assessments/{draft}/submit":         (LOGIN,    200,     404,       403,  403,         200),
+    "POST /assessments/{draft}/submit":        (LOGIN,    DONE,    404,       403,  403,         DONE),
+    "GET /assessments/{submitted}":            (LOGIN,    200,     404,       200,  200,         200),
+    "GET /assessments/{submitted}/thema-1":    (LOGIN,    200,     404,       200,  200,         200),
+    "GET /assessments/{submitted}/approve":    (405,      405,     405,       405,  405,         405),
+    "POST /assessments/{submitted}/approve":   (LOGIN,    403,     404,       403,  DONE,        DONE),
+    "GET /assessments/{submitted}/return":     (LOGIN,    403,     404,       403,  200,         200),
+    "POST /assessments/{submitted}/return":    (LOGIN,    403,     404,       403,  DONE,        DONE),
+    "GET /assessments/{missing}":              (LOGIN,    404,     404,       404,  404,         404),
+    "GET /logout":                             (LOGIN,    200,     200,       200,  200,         200),
+    "POST /logout":                            (LOGIN,    DONE,    DONE,      DONE, DONE,        DONE),
+}
+# fmt: on
+
+CASES = [
+    pytest.param(request, role, expected, id=f"{request} as {role}")
+    for request, row in MATRIX.items()
+    for role, expected in zip(ROLES, row, strict=True)
+]
+
+
+@dataclass
+class World:
+    own_unit: Unit
+    other_unit: Unit
+    draft: Assessment
+    submitted: Assessment
+    other_draft: Assessment
+    users: dict[str, User]
+
+    def url(self, template: str) -> str:
+        return template.format(draft=self.draft.id, submitted=self.submitted.id, missing=999_999_999)
+
+
+@pytest.fixture
+def world(factory) -> World:
+    own_unit = factory.unit("OWN", name="Eigen Eenheid")
+    other_unit = factory.unit("OTHER", name="Andere Eenheid")
+    questionnaire = factory.questionnaire(themes=2, capabilities=1, questions=2)
+    current = factory.round(questionnaire, code="2026-1")
+    earlier = factory.round(questionnaire, code="2025-2")
+    return World(
+        own_unit=own_unit,
+        other_unit=other_unit,
+        draft=factory.assessment(own_unit, current),
+        submitted=factory.assessment(own_unit, earlier, status=AssessmentStatus.SUBMITTED),
+        other_draft=factory.assessment(other_unit, current),
+        users={
+            "own_rep": factory.user(Role.REPRESENTATIVE, units=[own_unit], name="Eigen Vertegenwoordiger"),
+            "other_rep": factory.user(Role.REPRESENTATIVE, units=[other_unit], name="Andere Vertegenwoordiger"),
+            "lead": factory.user(Role.LEAD),
+            "coordinator": factory.user(Role.COORDINATOR),
+            "admin": factory.user(Role.ADMIN),
+        },
+    )
+
+
+def log_in_as(client: WebClient, world: World, role: str) -> None:
+    if role != "anonymous":
+        client.login(world.users[role].email)
+
+
+def form_for(request: str, world: World) -> dict[str, Any]:
+    """What the page behind ``request`` would post: a real, valid form."""
+    first_question = world.draft.round.questionnaire.themes[0].questions[0]
+    if request.endswith("/thema-1"):
+        return {"version": world.draft.version, "action": "save", f"level_{first_question.id}": "3"}
+    if request.endswith("/submit"):
+        return {"version": world.draft.version}
+    if request.endswith("/approve"):
+        return {"version": world.submitted.version}
+    if request.endswith("/return"):
+        return {"version": world.submitted.version, "reason": "Vraag 2.1 heeft geen toelichting."}
+    return {}
+
+
+def stored(db_session, world: World) -> tuple[Any, ...]:
+    """Everything a refused request must leave alone."""
+    db_session.expire_all()
+    draft = db_session.get(Assessment, world.draft.id)
+    submitted = db_session.get(Assessment, world.submitted.id)
+    answers = db_session.scalar(select(func.count()).select_from(Answer))
+    return (draft.status, draft.version, submitted.status, submitted.version, submitted.return_reason, answers)
+
+
+EFFECTS: dict[str, Callable[[Any, World, WebClient], bool]] = {
+    "POST /assessments/{draft}/thema-1": lambda db, w, client: (
+        db.get(Assessment, w.draft.id).answers[0].level == 3
+    ),
+    "POST /assessments/{draft}/submit": lambda db, w, client: (
+        db.get(Assessment, w.draft.id).status is AssessmentStatus.SUBMITTED
+    ),
+    "POST /assessments/{submitted}/approve": lambda db, w, client: (
+        db.get(Assessment, w.submitted.id).status is AssessmentStatus.APPROVED
+    ),
+    "POST /assessments/{submitted}/return": lambda db, w, client: (
+        db.get(Assessment, w.submitted.id).status is AssessmentStatus.RETURNED
+    ),
+    "POST /logout": lambda db, w, client: urlsplit(client.get("/").headers["Location"]).path == "/login",
+}
+
+
+@pytest.mark.parametrize(("request_", "role", "expected"), CASES)
+def test_access_matrix(client, world, db_session, request_, role, expected):
+    method, template = request_.split(" ", 1)
+    url = world.url(template)
+    log_in_as(client, world, role)
+    before = stored(db_session, world)
+
+    if method == "GET":
+        response = client.get(url)
+    else:
+        # A valid token of this visitor's own session: only the access rules can refuse.
+        token_page = "/login" if role == "anonymous" else "/logout"
+        response = client.submit(url, form_for(request_, world), page=token_page)
+
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert urlsplit(response.headers["Location"]).path == "/login"
+    elif expected == DONE:
+        assert response.status_code == 302, text_of(response)
+        db_session.expire_all()
+        assert EFFECTS[request_](db_session, world, client)
+    else:
+        assert response.status_code == expected
+    if expected != DONE:
+        assert stored(db_session, world) == before
+
+
+def test_a_refused_representative_of_another_unit_learns_nothing_about_the_assessment(client, world):
+    client.login(world.users["other_rep"].email)
+    refused = client.get(f"/assessments/{world.draft.id}")
+    missing = client.get("/assessments/999999999")
+    assert refused.status_code == missing.status_code == 404
+    assert text_of(refused) == text_of(missing)
+    assert "Eigen Eenheid" not in text_of(refused)
+
+
+def test_a_representative_sees_only_his_own_units_on_the_home_page(client, world):
+    client.login(world.users["own_rep"].email)
+    html = client.get("/").get_data(as_text=True)
+    page = text_of(client.get("/"))
+    assert "Eigen Eenheid" in page
+    assert "Andere Eenheid" not in page
+    assert f"/assessments/{world.draft.id}" in html
+    assert f"/assessments/{world.other_draft.id}" not in html
+
+
+def test_a_representative_of_two_units_sees_both(client, world, factory):
+    rep = factory.user(Role.REPRESENTATIVE, units=[world.own_unit, world.other_unit])
+    client.login(rep.email)
+    page = text_of(client.get("/"))
+    assert "Eigen Eenheid" in page
+    assert "Andere Eenheid" in page
+
+
+@pytest.mark.parametrize("role", ["lead", "coordinator", "admin"])
+def test_roles_that_read_everything_see_every_unit_on_the_home_page(client, world, role):
+    client.login(world.users[role].email)
+    page = text_of(client.get("/"))
+    assert "Eigen Eenheid" in page
+    assert "Andere Eenheid" in page
+
+
+@pytest.mark.parametrize(
+    ("role", "sees_the_form"),
+    [("own_rep", True), ("admin", True), ("lead", False), ("coordinator", False)],
+)
+def test_only_who_may_fill_in_gets_the_answer_form(client, world, role, sees_the_form):
+    client.login(world.users[role].email)
+    html = client.get(f"/assessments/{world.draft.id}/thema-1").get_data(as_text=True)
+    assert ('type="radio"' in html) is sees_the_form
+    assert ("Opslaan" in html) is sees_the_form
+
+
+@pytest.mark.parametrize(
+    ("role", "sees_the_decision"),
+    [("own_rep", False), ("lead", False), ("coordinator", True), ("admin", True)],
+)
+def test_only_a_coordinator_or_admin_is_offered_approve_and_return(client, world, role, sees_the_decision):
+    client.login(world.users[role].email)
+    page = text_of(client.get(f"/assessments/{world.submitted.id}"))
+    assert ("Goedkeuren" in page) is sees_the_decision
+    assert ("Teruggeven aan de eenheid" in page) is sees_the_decision
+
+
+def test_the_health_check_answers_without_login(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.is_json
+    assert response.get_json() == {"status": "ok", "database": "ok"}
