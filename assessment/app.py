@@ -36,9 +36,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from assessment.assessments.views import bp as assessments_bp
     from assessment.auth.views import bp as auth_bp
+    from assessment.rounds.views import bp as rounds_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(assessments_bp)
+    app.register_blueprint(rounds_bp)
 
     from assessment.cli import register_commands
 

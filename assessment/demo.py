@@ -18,7 +18,7 @@ from assessment.auth.models import Role
 from assessment.auth.services import create_user, get_user_by_email
 from assessment.db import session, utcnow
 from assessment.questionnaires.models import Question, Questionnaire
-from assessment.rounds.models import RoundStatus
+from assessment.rounds.models import RoundStatus, Target
 from assessment.rounds.services import create_round, get_round, open_round
 from assessment.units.models import Unit
 
@@ -124,6 +124,12 @@ OPEN_ROUND_STATE = {
     "DCC": ("submitted", 1.0),
     "DOSCO": ("draft", 0.6),
 }
+# 2026-1: units whose commander set a higher bar than the round's default.
+OWN_TARGETS = {
+    "DCC": {"ems-cyber": 4, "data-ai": 4},
+    "DMO-COMMIT": {"fundament": 4},
+    "CLSK-VBLW": {"ems-cyber": 4},
+}
 # 2025-2 (closed): every unit submitted or approved, but for these two.
 CLOSED_ROUND_MISSING = {"CLAS-OOCL", "DOSCO"}
 
@@ -208,6 +214,12 @@ def load_demo(questionnaire: Questionnaire) -> list[tuple[str, Role, list[str]]]
                 _fill(assessment, unit, questions, theme_of, round_offset=0.0, share=share)
             if status != "draft":
                 _finish(assessment, status, utcnow() - dt.timedelta(days=3))
+        themes = {theme.key: theme for theme in questionnaire.themes}
+        for unit in units.values():
+            for key, level in OWN_TARGETS.get(unit.code, {}).items():
+                session.add(
+                    Target(round_id=current.id, unit_id=unit.id, theme_id=themes[key].id, level=level)
+                )
     session.flush()
     return [(email, role, codes) for email, _, role, codes in accounts]
 

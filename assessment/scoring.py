@@ -102,6 +102,9 @@ class AnswerData:
         return self.level is not None or self.not_applicable
 
 
+NO_ANSWER = AnswerData()
+
+
 # -- output ---------------------------------------------------------------------------------------
 
 
@@ -214,11 +217,15 @@ def score_assessment(
     questionnaire: QuestionnaireData,
     answers: Mapping[str, AnswerData],
     targets: Mapping[str, float],
+    *,
+    details: bool = True,
 ) -> AssessmentResult:
     """Return every figure of one assessment; ``answers`` and ``targets`` are keyed by key.
 
     A theme without a target gets the top level as its target (nothing is ever "done"); answers
-    to questions the questionnaire does not have are ignored.
+    to questions the questionnaire does not have are ignored. With ``details=False`` the
+    per-question results and the recommendations are left empty: the scores are the same, at a
+    fraction of the cost (for benchmarks over hundreds of units).
     """
     lowest = questionnaire.lowest_level
     themes: list[ThemeResult] = []
@@ -237,27 +244,31 @@ def score_assessment(
         theme_answered = 0
         for capability in theme.capabilities:
             levels: list[tuple[float | None, float]] = []
+            capability_lowest: int | None = None
             answered = 0
             for question in capability.questions:
-                answer = answers.get(question.key, AnswerData())
+                answer = answers.get(question.key, NO_ANSWER)
                 level = answer.level if not answer.not_applicable else None
                 gap = max(0.0, target - level) if level is not None else None
-                questions[question.key] = QuestionResult(
-                    key=question.key,
-                    theme_key=theme.key,
-                    capability_key=capability.key,
-                    level=level,
-                    not_applicable=answer.not_applicable,
-                    target=target,
-                    gap=gap,
-                )
+                if details:
+                    questions[question.key] = QuestionResult(
+                        key=question.key,
+                        theme_key=theme.key,
+                        capability_key=capability.key,
+                        level=level,
+                        not_applicable=answer.not_applicable,
+                        target=target,
+                        gap=gap,
+                    )
                 answered += answer.is_answered
                 if level is not None and gap is not None:
                     levels.append((float(level), question.weight))
+                    if capability_lowest is None or level < capability_lowest:
+                        capability_lowest = level
                     theme_levels.append(level)
                     theme_gaps += gap
                     theme_room += max(0.0, target - lowest)
-                    if gap > 0:
+                    if gap > 0 and details:
                         recommendations.append(
                             _recommendation(
                                 theme, capability, question, level, target, gap, (theme_position, position)
@@ -269,7 +280,7 @@ def score_assessment(
                     key=capability.key,
                     title=capability.title,
                     score=weighted_mean(levels),
-                    attained_level=min((int(v) for v, _ in levels if v is not None), default=None),
+                    attained_level=capability_lowest,
                     answered=answered,
                     total=len(capability.questions),
                 )

@@ -417,12 +417,16 @@ def result_for(assessment: Assessment, language: str = "nl") -> scoring.Assessme
 
 
 def round_results(
-    round_: Round, statuses: Iterable[AssessmentStatus] = COUNTED, language: str = "nl"
+    round_: Round,
+    statuses: Iterable[AssessmentStatus] = COUNTED,
+    language: str = "nl",
+    *,
+    details: bool = True,
 ) -> dict[int, tuple[Assessment, scoring.AssessmentResult]]:
     """Return per assessment id of the round (in the given statuses) the assessment and its result.
 
     A fixed number of queries whatever the number of units: the answers come in one query and
-    are scored in Python.
+    are scored in Python. ``details=False``: scores only (see scoring.score_assessment).
     """
     assessments = list(
         session.scalars(
@@ -438,15 +442,41 @@ def round_results(
     return {
         a.id: (
             a,
-            scoring.score_assessment(data, answers[a.id], scoring.resolve_targets(defaults, own[a.unit_id])),
+            scoring.score_assessment(
+                data, answers[a.id], scoring.resolve_targets(defaults, own[a.unit_id]), details=details
+            ),
         )
         for a in assessments
     }
 
 
+_benchmark_cache: dict[tuple[str, int], tuple[tuple[object, ...], scoring.Benchmark]] = {}
+
+
 def round_benchmark(round_: Round) -> scoring.Benchmark:
-    """Return the Defensie-wide figures of the round: submitted and approved assessments only."""
-    return scoring.benchmark([result for _, result in round_results(round_).values()])
+    """Return the Defensie-wide figures of the round: submitted and approved assessments only.
+
+    Scoring every unit of a large round takes a moment, and the figures change only when an
+    assessment enters or leaves the counted set (every such change raises its version). So the
+    benchmark is kept per round with a fingerprint of the counted assessments, read from the
+    database on every call: each app server recomputes after a change, none serves old figures.
+    """
+    counted = session.execute(
+        select(
+            func.count(Assessment.id),
+            func.coalesce(func.sum(Assessment.id), 0),
+            func.coalesce(func.sum(Assessment.version), 0),
+            func.max(Assessment.updated_at),
+        ).where(Assessment.round_id == round_.id, Assessment.status.in_(list(COUNTED)))
+    ).one()
+    fingerprint = (*counted, round_.questionnaire.content_hash)
+    cache_key = (str(session.get_bind().engine.url), round_.id)
+    cached = _benchmark_cache.get(cache_key)
+    if cached is not None and cached[0] == fingerprint:
+        return cached[1]
+    result = scoring.benchmark([result for _, result in round_results(round_, details=False).values()])
+    _benchmark_cache[cache_key] = (fingerprint, result)
+    return result
 
 
 def previous_assessment(assessment: Assessment) -> Assessment | None:

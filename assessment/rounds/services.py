@@ -9,7 +9,7 @@ from assessment.assessments.models import Assessment
 from assessment.audit.services import record
 from assessment.db import session
 from assessment.questionnaires.models import Questionnaire
-from assessment.rounds.models import Round, RoundStatus, RoundTarget
+from assessment.rounds.models import Round, RoundStatus, RoundTarget, Target
 from assessment.units.models import Unit
 
 ROUND_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,39}$")
@@ -83,3 +83,61 @@ def close_round(round_: Round) -> None:
     round_.status = RoundStatus.CLOSED
     session.flush()
     record("round.close", round_, old={"status": old.value}, new={"status": "closed"})
+
+
+def list_rounds() -> list[Round]:
+    return list(session.scalars(select(Round).order_by(Round.created_at.desc())))
+
+
+def targets_table(round_: Round) -> tuple[list[Unit], dict[int, dict[int, int]], dict[int, int]]:
+    """Return the active units with an assessment in the round, their own targets
+    (unit id → theme id → level) and the round's defaults (theme id → level)."""
+    units = list(
+        session.scalars(
+            select(Unit)
+            .join(Assessment, Assessment.unit_id == Unit.id)
+            .where(Assessment.round_id == round_.id)
+            .order_by(Unit.code)
+        )
+    )
+    own: dict[int, dict[int, int]] = {unit.id: {} for unit in units}
+    for target in session.scalars(select(Target).where(Target.round_id == round_.id)):
+        own.setdefault(target.unit_id, {})[target.theme_id] = target.level
+    defaults = {t.theme_id: t.level for t in round_.default_targets}
+    return units, own, defaults
+
+
+def set_unit_targets(round_: Round, unit: Unit, levels: dict[int, int]) -> int:
+    """Store the unit's targets per theme id; a level equal to the round's default removes the
+    unit's own target. Return how many changed; every change goes to the audit log."""
+    if round_.status is RoundStatus.CLOSED:
+        raise RoundError(f"ronde {round_.code} is gesloten: de doelen liggen vast")
+    top = round_.questionnaire.top_level
+    defaults = {t.theme_id: t.level for t in round_.default_targets}
+    themes = {theme.id: theme for theme in round_.questionnaire.themes}
+    existing = {
+        t.theme_id: t
+        for t in session.scalars(
+            select(Target).where(Target.round_id == round_.id, Target.unit_id == unit.id)
+        )
+    }
+    old: dict[str, int] = {}
+    new: dict[str, int] = {}
+    for theme_id, level in levels.items():
+        if theme_id not in themes or not 1 <= level <= top:
+            raise RoundError("een doel hoort bij een speerpunt van deze ronde en ligt op de schaal")
+        current = existing[theme_id].level if theme_id in existing else defaults[theme_id]
+        if level == current:
+            continue
+        key = themes[theme_id].key
+        old[key], new[key] = current, level
+        if level == defaults[theme_id]:
+            session.delete(existing.pop(theme_id))
+        elif theme_id in existing:
+            existing[theme_id].level = level
+        else:
+            session.add(Target(round_id=round_.id, unit_id=unit.id, theme_id=theme_id, level=level))
+    session.flush()
+    if new:
+        record("target.set", ("targets", f"{round_.code}/{unit.code}"), old=old, new=new)
+    return len(new)
