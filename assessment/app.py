@@ -36,11 +36,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from assessment.assessments.views import bp as assessments_bp
     from assessment.auth.views import bp as auth_bp
+    from assessment.reports.views import bp as reports_bp
     from assessment.rounds.views import bp as rounds_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(assessments_bp)
     app.register_blueprint(rounds_bp)
+    app.register_blueprint(reports_bp)
 
     from assessment.cli import register_commands
 
@@ -50,6 +52,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.add_template_filter(formatting.percentage, "percentage")
     app.add_template_filter(formatting.date, "date")
     app.add_template_filter(formatting.datetime, "datetime")
+    app.add_template_filter(formatting.css_string, "css_string")
 
     app.add_url_rule("/healthz", "healthz", healthz)
     app.after_request(_security_headers)

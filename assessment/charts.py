@@ -183,3 +183,183 @@ def describe_series(axes: Sequence[str], series: Sequence[Series]) -> str:
         )
         sentences.append(f"{item.name}: {values}.")
     return " ".join(sentences)
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float | None
+    median: float | None = None
+
+
+def bars(
+    items: Sequence[Bar],
+    *,
+    levels: Sequence[int],
+    target: float | None,
+    chart_id: str,
+    title: str,
+    description: str = "",
+    value_name: str = "Score",
+) -> Markup:
+    """Horizontal bars on the scale, one per item, with the target as a dashed line and each
+    item's median as a triangle. A missing value shows "–" instead of a bar of zero."""
+    top = max(levels) if levels else 1
+    label_width, plot_width, row = 250, 330, 34
+    left = label_width + 10
+    top_margin = 26
+    height_plot = row * len(items)
+    series = [Series(value_name, [], UNIT)]
+    if target is not None:
+        series.append(Series("Doel", [], TARGET))
+    if any(item.median is not None for item in items):
+        series.append(Series("Mediaan Defensie", [], MEDIAN))
+    legend_parts, legend_height = _legend(series, 10, top_margin + height_plot + 30, 620)
+    height = top_margin + height_plot + 30 + legend_height
+
+    def x_of(value: float) -> float:
+        return left + plot_width * max(0.0, value) / top
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart bars" viewBox="0 0 640 {_fmt(height)}" '
+        f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" font-family="{FONT}">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
+    ]
+    for level in [0, *levels]:
+        x = x_of(level)
+        parts.append(
+            f'<line x1="{_fmt(x)}" y1="{top_margin - 6}" x2="{_fmt(x)}" y2="{_fmt(top_margin + height_plot)}" '
+            'stroke="#dddddd"/>'
+        )
+        if level:
+            parts.append(
+                f'<text x="{_fmt(x)}" y="{top_margin - 10}" font-size="11" text-anchor="middle" fill="#595959">{level}</text>'
+            )
+    for i, item in enumerate(items):
+        y = top_margin + i * row
+        lines = textwrap.wrap(item.label, 36)[:2] or [""]
+        first_dy = 17 if len(lines) == 1 else 11
+        spans = "".join(
+            f'<tspan x="{label_width}" dy="{first_dy if j == 0 else 13}">{escape(line)}</tspan>'
+            for j, line in enumerate(lines)
+        )
+        parts.append(
+            f'<text x="{label_width}" y="{_fmt(y)}" font-size="11.5" text-anchor="end">{spans}</text>'
+        )
+        if item.value is not None:
+            parts.append(
+                f'<rect x="{left}" y="{_fmt(y + 6)}" width="{_fmt(x_of(item.value) - left)}" height="{row - 14}" '
+                f'fill="{UNIT.colour}" fill-opacity="0.85"/>'
+            )
+            label_x = x_of(item.value) + 6
+        else:
+            label_x = left + 6
+        parts.append(
+            f'<text x="{_fmt(label_x)}" y="{_fmt(y + row / 2 + 4)}" font-size="11.5" font-weight="bold">'
+            f"{_dutch(item.value) if item.value is not None else '–'}</text>"
+        )
+        if item.median is not None:
+            parts.append(_marker(MEDIAN.marker, x_of(item.median), y + row - 8, MEDIAN, size=4))
+    if target is not None:
+        x = x_of(target)
+        parts.append(
+            f'<line x1="{_fmt(x)}" y1="{top_margin - 4}" x2="{_fmt(x)}" y2="{_fmt(top_margin + height_plot)}" '
+            f"{_line_attrs(TARGET, 2)}/>"
+        )
+    parts += legend_parts
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 (every text above went through escape())
+
+
+# Sequential, colour-blind safe and monotone in lightness (so it also reads in grey): light for
+# low, dark for high. Text on the darker half is white.
+HEAT = ("#f1eef6", "#d0d1e6", "#a6bddb", "#74a9cf", "#2b8cbe", "#045a8d", "#023858")
+
+
+def heat_colour(value: float, lowest: float, top: float) -> tuple[str, str]:
+    """(fill, text colour) for ``value`` on the scale ``lowest``..``top``."""
+    share = 0.0 if top == lowest else (value - lowest) / (top - lowest)
+    index = min(len(HEAT) - 1, max(0, round(share * (len(HEAT) - 1))))
+    return HEAT[index], "#ffffff" if index >= 4 else "#1a1a1a"
+
+
+@dataclass(frozen=True)
+class HeatRow:
+    label: str
+    values: Sequence[float | None]
+    below_target: Sequence[bool]
+
+
+def heatmap(
+    columns: Sequence[str],
+    rows: Sequence[HeatRow],
+    *,
+    levels: Sequence[int],
+    chart_id: str,
+    title: str,
+    description: str = "",
+) -> Markup:
+    """Units × speerpunten: each cell its score as text on a colour that also reads in grey;
+    a cell below its target gets a heavy outline and a "▼" after the number."""
+    lowest, top = (min(levels), max(levels)) if levels else (1, 1)
+    label_width, cell_w, cell_h, head = 230, 76, 24, 46
+    width = label_width + cell_w * len(columns) + 10
+    height = head + cell_h * len(rows) + 40
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart heatmap" viewBox="0 0 {width} {height}" '
+        f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" font-family="{FONT}">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
+    ]
+    for c, column in enumerate(columns):
+        x = label_width + c * cell_w + cell_w / 2
+        lines = textwrap.wrap(column, 12)[:3] or [""]
+        spans = "".join(
+            f'<tspan x="{_fmt(x)}" dy="{0 if j == 0 else 12}">{escape(line)}</tspan>'
+            for j, line in enumerate(lines)
+        )
+        parts.append(
+            f'<text x="{_fmt(x)}" y="{_fmt(head - 8 - 12 * (len(lines) - 1))}" font-size="10.5" text-anchor="middle" '
+            f'font-weight="bold">{spans}</text>'
+        )
+    for r, heat_row in enumerate(rows):
+        y = head + r * cell_h
+        parts.append(
+            f'<text x="{label_width - 6}" y="{_fmt(y + cell_h / 2 + 4)}" font-size="11" text-anchor="end">'
+            f"{escape(heat_row.label[:38])}</text>"
+        )
+        for c, value in enumerate(heat_row.values):
+            x = label_width + c * cell_w
+            below = c < len(heat_row.below_target) and heat_row.below_target[c]
+            if value is None:
+                fill, ink, text = "#ffffff", "#595959", "–"
+            else:
+                fill, ink = heat_colour(value, lowest, top)
+                text = _dutch(value) + (" ▼" if below else "")
+            stroke = 'stroke="#a90061" stroke-width="2.5"' if below else 'stroke="#ffffff" stroke-width="1"'
+            weight = "bold" if below else "normal"
+            parts.append(
+                f'<rect x="{_fmt(x + 1)}" y="{_fmt(y + 1)}" width="{cell_w - 2}" height="{cell_h - 2}" fill="{fill}" {stroke}/>'
+            )
+            parts.append(
+                f'<text x="{_fmt(x + cell_w / 2)}" y="{_fmt(y + cell_h / 2 + 4)}" font-size="11.5" text-anchor="middle" '
+                f'fill="{ink}" font-weight="{weight}">{text}</text>'
+            )
+    # scale legend
+    ly = head + cell_h * len(rows) + 14
+    step = (top - lowest) / (len(HEAT) - 1) if len(HEAT) > 1 else 0
+    for i, colour in enumerate(HEAT):
+        x = label_width + i * 34
+        parts.append(
+            f'<rect x="{x}" y="{ly}" width="32" height="14" fill="{colour}" stroke="#999999" stroke-width="0.5"/>'
+        )
+        parts.append(
+            f'<text x="{x + 16}" y="{ly + 25}" font-size="9.5" text-anchor="middle">{_dutch(lowest + i * step)}</text>'
+        )
+    parts.append(
+        f'<text x="{label_width - 6}" y="{ly + 11}" font-size="10.5" text-anchor="end">Score:</text>'
+        f'<text x="{label_width + len(HEAT) * 34 + 10}" y="{ly + 11}" font-size="10.5">▼ met rand = onder het doel</text>'
+    )
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 (every text above went through escape())

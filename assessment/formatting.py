@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from markupsafe import Markup
+
 MONTHS = (
     "januari",
     "februari",
@@ -43,13 +45,24 @@ def date(value: dt.date | dt.datetime | None) -> str:
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
+def local_zone() -> dt.tzinfo:
+    """Dutch time: the users' clocks, whatever the server's time zone."""
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo("Europe/Amsterdam")
+
+
 def datetime(value: dt.datetime | None, tz: dt.tzinfo | None = None) -> str:
     """``3 juli 2025, 14:05`` in local time (Europe/Amsterdam by default)."""
     if value is None:
         return NO_VALUE
-    if tz is None:
-        from zoneinfo import ZoneInfo
-
-        tz = ZoneInfo("Europe/Amsterdam")
-    local = value.astimezone(tz)
+    local = value.astimezone(tz or local_zone())
     return f"{date(local)}, {local:%H:%M}"
+
+
+def css_string(value: str) -> Markup:
+    """``value`` as a quoted CSS string in which nothing can end the string, the rule or the
+    <style> element: every character but letters, digits and " .,-_()" is a CSS escape."""
+    # A space after each escape ends it (CSS eats one space there), so a real space survives.
+    escaped = "".join(ch if ch.isalnum() or ch in " .,-_()" else f"\\{ord(ch):06x} " for ch in value)
+    return Markup(f'"{escaped}"')  # noqa: S704 (built only from escaped characters)

@@ -31,6 +31,12 @@ class VersionedForm(BaseForm):
 
     version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
 
+    def show_version(self, version: int) -> None:
+        """Carry ``version`` in the page from now on. After a post the field would otherwise show
+        the posted (stale) value, and saving again would be refused again."""
+        self.version.data = version
+        self.version.raw_data = None
+
 
 class AnswersForm(VersionedForm):
     """One radio group and one toelichting per question of a speerpunt."""
@@ -103,6 +109,7 @@ def answers_form(
             f"comment_{question.id}",
             TextAreaField(
                 "Toelichting",
+                filters=[normalise_line_breaks],
                 validators=[
                     Length(
                         max=COMMENT_MAX_LENGTH,
@@ -127,6 +134,12 @@ def answers_form(
     form.questions = questions
     form.numbers = numbers
     return form
+
+
+def normalise_line_breaks(value: str | None) -> str | None:
+    """A browser sends each line break as CR LF but counts it as one character against the
+    textarea's maxlength; count (and store) it as one here too."""
+    return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
 
 
 def _known_choice(form: BaseForm, field: RadioField) -> None:
@@ -154,6 +167,7 @@ class ReturnForm(VersionedForm):
     reason = TextAreaField(
         "Reden",
         description="De eenheid ziet deze reden bij haar vragenlijst.",
+        filters=[normalise_line_breaks],
         validators=[
             InputRequired("Geef een reden op, zodat de eenheid weet wat er moet gebeuren."),
             Length(max=COMMENT_MAX_LENGTH),

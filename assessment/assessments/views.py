@@ -122,7 +122,7 @@ def theme(assessment_id: int, theme_key: str) -> Any:
                     # deliberate choice to keep the user's own.
                     assessment = _load(assessment_id)
                     answers = services.answers_by_question(assessment)
-                    form.version.data = assessment.version
+                    form.show_version(assessment.version)
                 except services.AssessmentError as exc:
                     session.rollback()
                     problem = str(exc)
@@ -192,7 +192,7 @@ def submit(assessment_id: int) -> Any:
             problem = str(exc)
             assessment = _load(assessment_id)
             answers = services.answers_by_question(assessment)
-            form.version.data = assessment.version
+            form.show_version(assessment.version)
         else:
             session.commit()
             flash("De vragenlijst is ingediend. Dank u wel.", "success")

@@ -28,20 +28,13 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-SKIP_REASON = f"{CHROMIUM} is absent: install Debian's chromium (apt-get install chromium) to run browser tests"
+SKIP_REASON = (
+    f"{CHROMIUM} is absent: install Debian's chromium (apt-get install chromium) to run browser tests"
+)
 
 DEMO_PASSWORD = "demo-2026"
 REPRESENTATIVE = "rep@demo.local"
 LEAD = "lead@demo.local"
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    here = Path(__file__).parent
-    for item in items:
-        if here in item.path.parents:
-            item.add_marker(pytest.mark.browser)
-            if not CHROMIUM.exists():
-                item.add_marker(pytest.mark.skip(reason=SKIP_REASON))
 
 
 @dataclass

@@ -59,6 +59,7 @@ def press_enter_and_wait(web: BrowserPage) -> None:
 def axe_violations(web: BrowserPage) -> str:
     """Every WCAG 2.1 A/AA violation on the page as 'rule: target, target', one a line."""
     results = Axe().run(web.page, options=WCAG_21_AA)
+    assert results.response["passes"], "axe-core checked nothing on the page"
     return "\n".join(
         f"{violation['id']}: {', '.join(' '.join(node['target']) for node in violation['nodes'])}"
         for violation in results.response["violations"]
@@ -97,7 +98,11 @@ def test_a_representative_fills_in_a_question_with_only_the_keyboard(web):
     press_enter_and_wait(web)
     assert re.fullmatch(re.escape(web.url("/assessments/")) + r"\d+", web.page.url)
 
-    tab_to(web, lambda el: el["tag"] == "a" and el["text"] == "Communicatie en digitale samenwerking", "the first speerpunt")
+    tab_to(
+        web,
+        lambda el: el["tag"] == "a" and el["text"] == "Communicatie en digitale samenwerking",
+        "the first speerpunt",
+    )
     press_enter_and_wait(web)
     theme_url = web.page.url
 

@@ -112,4 +112,6 @@ def test_a_migration_can_be_undone(path):
         if not (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant))
     ]
     assert body, f"{path.name}: downgrade() does nothing"
-    assert not all(isinstance(statement, ast.Pass) for statement in body), f"{path.name}: downgrade() is only pass"
+    assert not all(isinstance(statement, ast.Pass) for statement in body), (
+        f"{path.name}: downgrade() is only pass"
+    )

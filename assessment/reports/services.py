@@ -1,0 +1,538 @@
+"""PDF maturity reports: plain data from the database and scoring, HTML from a template, PDF from
+WeasyPrint. The templates receive only dataclasses and dicts, never ORM objects.
+
+WeasyPrint fetches through ``StaticOnlyFetcher``: the app's own static files and nothing else (no
+``file:`` URLs, no network, no redirects). User text (toelichtingen, names) is escaped by Jinja,
+so HTML in it is printed as text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import mimetypes
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flask import current_app, render_template
+from markupsafe import Markup
+from sqlalchemy import select
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from assessment import charts, formatting, scoring
+from assessment.assessments import services as assessment_services
+from assessment.assessments.models import Assessment, AssessmentStatus
+from assessment.db import session
+from assessment.rounds.models import Round
+from assessment.units.models import Unit
+
+PRODUCT = "DTS Volwassenheidsscan"
+AUTHOR = "Ministerie van Defensie – DTS Volwassenheidsscan"
+PDF_VARIANT = "pdf/a-3a"  # archival (PDF/A-3) and tagged for screen readers (level A)
+BASE_URL = "https://report.invalid/"  # a name that cannot resolve: only the fetcher answers it
+STATIC_PREFIX = BASE_URL + "static/"
+logger = logging.getLogger(__name__)
+
+
+class FetchRefused(ValueError):
+    """WeasyPrint asked for something other than one of the app's static files."""
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """Serves ``https://report.invalid/static/<file>`` from the app's static folder; refuses
+    everything else. Every request is recorded in ``requested`` (tests read it)."""
+
+    def __init__(self, static_folder: str | Path) -> None:
+        super().__init__(allowed_protocols=(), allow_redirects=False)
+        self.static_folder = Path(static_folder).resolve()
+        self.requested: list[str] = []
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        self.requested.append(url)
+        if not url.startswith(STATIC_PREFIX):
+            logger.warning("PDF: fetch refused: %s", url[:200])
+            raise FetchRefused(f"refused: {url[:200]}")
+        relative = url[len(STATIC_PREFIX) :].split("?")[0].split("#")[0]
+        path = (self.static_folder / relative).resolve()
+        if not path.is_relative_to(self.static_folder) or not path.is_file():
+            logger.warning("PDF: no such static file: %s", relative[:200])
+            raise FetchRefused(f"no such static file: {relative[:200]}")
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+
+
+def render_pdf(html: str, *, fetcher: StaticOnlyFetcher | None = None) -> bytes:
+    """Return the PDF for ``html`` (A4 and fonts come from the report's CSS and the system)."""
+    fetcher = fetcher or StaticOnlyFetcher(current_app.static_folder or "static")
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
+    return document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False)  # type: ignore[no-any-return]
+
+
+# -- plain data for the templates ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AppendixQuestion:
+    number: str
+    text: str
+    level: int | None
+    level_label: str | None
+    descriptor: str | None
+    not_applicable: bool
+    comment: str
+
+    @property
+    def state(self) -> str:
+        if self.not_applicable:
+            return "n.v.t."
+        if self.level is None:
+            return "niet beantwoord"
+        return f"niveau {self.level}"
+
+
+@dataclass(frozen=True)
+class AppendixCapability:
+    title: str
+    questions: tuple[AppendixQuestion, ...]
+
+
+@dataclass(frozen=True)
+class ThemeSection:
+    number: int
+    result: scoring.ThemeResult
+    median: float | None
+    change: float | None
+    bars: Markup
+    recommendations: tuple[scoring.Recommendation, ...]
+    appendix: tuple[AppendixCapability, ...]
+
+
+@dataclass(frozen=True)
+class UnitReport:
+    title: str
+    unit_name: str
+    unit_code: str
+    round_code: str
+    round_name: str
+    status: str
+    printed_on: str
+    marking: str
+    result: scoring.AssessmentResult
+    scale: tuple[scoring.ScaleLevel, ...]
+    radar: Markup
+    medians_shown: bool
+    median_n: int
+    largest_gaps: tuple[scoring.ThemeResult, ...]
+    top_recommendations: tuple[scoring.Recommendation, ...]
+    previous_round: str | None
+    sections: tuple[ThemeSection, ...]
+    numbers: dict[str, str] = field(default_factory=dict)
+
+    def label(self, level: int | None) -> str:
+        return next((s.label for s in self.scale if s.level == level), "–")
+
+
+def _printed_on() -> str:
+    return formatting.date(dt.datetime.now(dt.UTC).astimezone(formatting.local_zone()))
+
+
+def unit_report(assessment: Assessment) -> UnitReport:
+    """Return everything the unit report shows, as plain data."""
+    questionnaire = assessment.round.questionnaire
+    data = assessment_services.questionnaire_data(questionnaire)
+    result = assessment_services.result_for(assessment)
+    bench = assessment_services.round_benchmark(assessment.round)
+    minimum = assessment_services.MIN_UNITS_FOR_MEDIAN
+    medians = {k: d.median if d.n >= minimum else None for k, d in bench.themes.items()}
+    capability_medians = {k: d.median if d.n >= minimum else None for k, d in bench.capabilities.items()}
+    previous = assessment_services.previous_assessment(assessment)
+    changes = (
+        scoring.theme_changes(assessment_services.result_for(previous), result)
+        if previous is not None
+        else {}
+    )
+    levels = [s.level for s in data.scale]
+    numbers = {
+        question.key: f"{t}.{q}"
+        for t, theme in enumerate(data.themes, start=1)
+        for q, question in enumerate(theme.questions, start=1)
+    }
+
+    axes = [f"{i}. {theme.title}" for i, theme in enumerate(result.themes, start=1)]
+    series = [
+        charts.Series(f"Score {assessment.unit.code}", [t.score for t in result.themes], charts.UNIT),
+        charts.Series("Doel", [t.target for t in result.themes], charts.TARGET),
+    ]
+    if any(v is not None for v in medians.values()):
+        series.append(
+            charts.Series("Mediaan Defensie", [medians.get(t.key) for t in result.themes], charts.MEDIAN)
+        )
+    radar = charts.radar(
+        axes,
+        series,
+        levels=levels,
+        chart_id="radar",
+        title=f"Score per speerpunt van {assessment.unit.name}",
+        description=charts.describe_series(axes, series),
+    )
+
+    appendix = _appendix(assessment, numbers)
+    sections = []
+    for number, theme in enumerate(result.themes, start=1):
+        bar_items = [charts.Bar(c.title, c.score, capability_medians.get(c.key)) for c in theme.capabilities]
+        sections.append(
+            ThemeSection(
+                number=number,
+                result=theme,
+                median=medians.get(theme.key),
+                change=changes[theme.key].delta if theme.key in changes else None,
+                bars=charts.bars(
+                    bar_items,
+                    levels=levels,
+                    target=theme.target,
+                    chart_id=f"bars-{number}",
+                    title=f"Score per capability van {theme.title}",
+                    description="; ".join(f"{b.label}: {formatting.decimal(b.value)}" for b in bar_items),
+                ),
+                recommendations=tuple(r for r in result.recommendations if r.theme_key == theme.key),
+                appendix=appendix.get(theme.key, ()),
+            )
+        )
+    gaps = sorted((t for t in result.themes if t.gap), key=lambda t: -(t.gap or 0))
+    return UnitReport(
+        title=f"Volwassenheidsrapport {assessment.unit.name} – {assessment.round.code}",
+        unit_name=assessment.unit.name,
+        unit_code=assessment.unit.code,
+        round_code=assessment.round.code,
+        round_name=assessment.round.name,
+        status=assessment.status.label,
+        printed_on=_printed_on(),
+        marking=current_app.config.get("REPORT_MARKING", ""),
+        result=result,
+        scale=data.scale,
+        radar=radar,
+        medians_shown=any(v is not None for v in medians.values()),
+        median_n=max((d.n for d in bench.themes.values()), default=0),
+        largest_gaps=tuple(gaps[:3]),
+        top_recommendations=result.recommendations[:5],
+        previous_round=previous.round.code if previous is not None else None,
+        sections=tuple(sections),
+        numbers=numbers,
+    )
+
+
+def _appendix(assessment: Assessment, numbers: dict[str, str]) -> dict[str, tuple[AppendixCapability, ...]]:
+    themes = assessment_services.load_themes(assessment.round.questionnaire_id)
+    answers = assessment_services.answers_by_question(assessment)
+    scale = {s.level: s.text("label") for s in assessment.round.questionnaire.scale}
+    result: dict[str, tuple[AppendixCapability, ...]] = {}
+    for theme in themes:
+        capabilities = []
+        for capability in theme.capabilities:
+            questions = []
+            for question in capability.questions:
+                answer = answers.get(question.id)
+                level = answer.level if answer is not None else None
+                descriptor = next(
+                    (lv.text("descriptor") for lv in question.levels if lv.level == level), None
+                )
+                questions.append(
+                    AppendixQuestion(
+                        number=numbers[question.key],
+                        text=question.text("text") or "",
+                        level=level,
+                        level_label=scale.get(level) if level is not None else None,
+                        descriptor=descriptor,
+                        not_applicable=bool(answer and answer.is_not_applicable),
+                        comment=answer.comment if answer is not None else "",
+                    )
+                )
+            capabilities.append(AppendixCapability(capability.text("title") or "", tuple(questions)))
+        result[theme.key] = tuple(capabilities)
+    return result
+
+
+def render_unit_report(assessment: Assessment, *, fetcher: StaticOnlyFetcher | None = None) -> bytes:
+    return render_pdf(unit_report_html(assessment), fetcher=fetcher)
+
+
+def unit_report_html(assessment: Assessment) -> str:
+    return render_template(
+        "reports/unit.html", report=unit_report(assessment), product=PRODUCT, author=AUTHOR
+    )
+
+
+def report_filename(round_code: str, unit_code: str) -> str:
+    """``<round>_<unit-code>.pdf``, safe as a file name on every system."""
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in f"{round_code}_{unit_code}")
+    return f"{safe}.pdf"
+
+
+# -- the round report ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BelowTarget:
+    unit_name: str
+    unit_code: str
+    score: float | None
+    target: float
+    gap: float
+
+
+@dataclass(frozen=True)
+class CommonRecommendation:
+    theme_title: str
+    question_number: str
+    question_text: str
+    units: int
+    typical_step: str
+
+
+@dataclass(frozen=True)
+class RoundThemeFigures:
+    number: int
+    title: str
+    distribution: scoring.Distribution
+    furthest_below: tuple[BelowTarget, ...]
+
+
+@dataclass(frozen=True)
+class RoundReport:
+    title: str
+    round_code: str
+    round_name: str
+    questionnaire: str
+    printed_on: str
+    marking: str
+    units_total: int
+    units_counted: int
+    status_counts: tuple[tuple[str, int], ...]
+    overall: scoring.Distribution
+    themes: tuple[RoundThemeFigures, ...]
+    heatmap: Markup
+    heat_rows: tuple[tuple[str, str, tuple[float | None, ...], float | None], ...]
+    theme_titles: tuple[str, ...]
+    common: tuple[CommonRecommendation, ...]
+    medians_shown: bool
+
+
+def round_report(round_: Round) -> RoundReport:
+    """Return the figures of a whole round, over its submitted and approved assessments."""
+    data = assessment_services.questionnaire_data(round_.questionnaire)
+    counted = assessment_services.round_results(round_)
+    results = [result for _, result in counted.values()]
+    bench = scoring.benchmark(results)
+    statuses = Counter(
+        session.scalars(select(Assessment.status).where(Assessment.round_id == round_.id)).all()
+    )
+    numbers = {
+        question.key: f"{t}.{q}"
+        for t, theme in enumerate(data.themes, start=1)
+        for q, question in enumerate(theme.questions, start=1)
+    }
+    questions = {q.key: (theme, q) for theme in data.themes for q in theme.questions}
+    ordered = sorted(counted.values(), key=lambda pair: pair[0].unit.code)
+
+    themes = []
+    for number, theme in enumerate(data.themes, start=1):
+        below = sorted(
+            (
+                BelowTarget(a.unit.name, a.unit.code, t.score, t.target, t.gap)
+                for a, r in ordered
+                if (t := r.theme(theme.key)) is not None and t.gap
+            ),
+            key=lambda b: (-b.gap, b.unit_code),
+        )
+        themes.append(
+            RoundThemeFigures(
+                number, theme.title, bench.themes.get(theme.key, scoring.EMPTY), tuple(below[:5])
+            )
+        )
+
+    occurrences: Counter[str] = Counter()
+    levels: dict[str, Counter[int]] = {}
+    for _, result in counted.values():
+        for rec in result.recommendations:
+            occurrences[rec.question_key] += 1
+            levels.setdefault(rec.question_key, Counter())[rec.level] += 1
+    common = []
+    for key, count in sorted(occurrences.items(), key=lambda kv: (-kv[1], numbers[kv[0]])):
+        theme, question = questions[key]
+        level = levels[key].most_common(1)[0][0]
+        common.append(
+            CommonRecommendation(
+                theme.title, numbers[key], question.text, count, question.next_steps.get(level, "")
+            )
+        )
+
+    titles = tuple(f"{i}. {t.title}" for i, t in enumerate(data.themes, start=1))
+    heat_rows = tuple(
+        (
+            a.unit.name,
+            a.unit.code,
+            tuple(t.score for t in r.themes),
+            r.score,
+        )
+        for a, r in ordered
+    )
+    heatmap = charts.heatmap(
+        [t.title for t in data.themes],
+        [
+            charts.HeatRow(
+                f"{a.unit.code}",
+                [t.score for t in r.themes],
+                [bool(t.gap) for t in r.themes],
+            )
+            for a, r in ordered
+        ],
+        levels=[s.level for s in data.scale],
+        chart_id="heatmap",
+        title=f"Score per eenheid en speerpunt, ronde {round_.code}",
+        description="De tabel in de bijlage geeft dezelfde cijfers.",
+    )
+    total = sum(statuses.values())
+    return RoundReport(
+        title=f"Ronderapport {round_.code} – {round_.name}",
+        round_code=round_.code,
+        round_name=round_.name,
+        questionnaire=round_.questionnaire.label,
+        printed_on=_printed_on(),
+        marking=current_app.config.get("REPORT_MARKING", ""),
+        units_total=total,
+        units_counted=len(counted),
+        status_counts=tuple((status.label, statuses.get(status, 0)) for status in AssessmentStatus),
+        overall=bench.overall,
+        themes=tuple(themes),
+        heatmap=heatmap,
+        heat_rows=heat_rows,
+        theme_titles=titles,
+        common=tuple(common[:10]),
+        medians_shown=len(counted) >= assessment_services.MIN_UNITS_FOR_MEDIAN,
+    )
+
+
+def round_report_html(round_: Round) -> str:
+    return render_template("reports/round.html", report=round_report(round_), product=PRODUCT, author=AUTHOR)
+
+
+def render_round_report(round_: Round, *, fetcher: StaticOnlyFetcher | None = None) -> bytes:
+    return render_pdf(round_report_html(round_), fetcher=fetcher)
+
+
+def assessments_in_round(round_: Round) -> Sequence[tuple[int, str]]:
+    """(assessment id, unit code) for every unit in the round, by unit code."""
+    return list(
+        session.execute(
+            select(Assessment.id, Unit.code)
+            .join(Unit, Unit.id == Assessment.unit_id)
+            .where(Assessment.round_id == round_.id)
+            .order_by(Unit.code)
+        ).all()
+    )
+
+
+# -- many unit reports at once --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    unit_code: str
+    path: Path | None
+    error: str | None
+    seconds: float
+
+
+def _render_to_file(assessment_id: int, out_dir: Path, round_code: str, unit_code: str) -> BatchItem:
+    import time
+
+    started = time.perf_counter()
+    target = out_dir / report_filename(round_code, unit_code)
+    try:
+        assessment = assessment_services.get_assessment(assessment_id)
+        if assessment is None:
+            raise LookupError("de vragenlijst bestaat niet meer")
+        pdf = render_unit_report(assessment)
+        partial = target.with_suffix(".pdf.part")
+        partial.write_bytes(pdf)
+        partial.replace(target)  # never a half-written report under the real name
+    except Exception as exc:  # one unit's failure must not stop the others
+        logger.exception("PDF for %s failed", unit_code)
+        session.rollback()
+        return BatchItem(unit_code, None, f"{type(exc).__name__}: {exc}", time.perf_counter() - started)
+    finally:
+        session.remove()
+    return BatchItem(unit_code, target, None, time.perf_counter() - started)
+
+
+_worker_app: Any = None
+
+
+def _worker_init(config: dict[str, Any]) -> None:
+    global _worker_app  # one app per worker process
+    from assessment.app import create_app
+
+    _worker_app = create_app(config)
+
+
+def _worker_render(args: tuple[int, str, str, str]) -> BatchItem:
+    assessment_id, out_dir, round_code, unit_code = args
+    with _worker_app.app_context():
+        return _render_to_file(assessment_id, Path(out_dir), round_code, unit_code)
+
+
+def render_batch(
+    round_: Round,
+    out_dir: Path,
+    *,
+    jobs: int = 1,
+    on_done: Any = None,
+) -> list[BatchItem]:
+    """Write one unit report per unit of the round to ``out_dir`` as ``<round>_<unit>.pdf``.
+
+    With ``jobs`` > 1 the reports render in that many worker processes. A unit whose report
+    fails is returned with its error; the others are still written. ``on_done(item)`` is called
+    after each report (for a progress bar).
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    items = assessments_in_round(round_)
+    results: list[BatchItem] = []
+    if jobs <= 1:
+        for assessment_id, unit_code in items:
+            item = _render_to_file(assessment_id, out_dir, round_.code, unit_code)
+            results.append(item)
+            if on_done:
+                on_done(item)
+        return results
+
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    config = {
+        key: current_app.config[key]
+        for key in ("DATABASE_URL", "SECRET_KEY", "REPORT_MARKING")
+        if key in current_app.config
+    }
+    session.remove()
+    current_app.extensions["database"].engine.dispose()  # no pooled connection crosses a fork
+    with ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_worker_init,
+        initargs=(config,),
+    ) as pool:
+        futures = [
+            pool.submit(_worker_render, (assessment_id, str(out_dir), round_.code, unit_code))
+            for assessment_id, unit_code in items
+        ]
+        for future in as_completed(futures):
+            item = future.result()
+            results.append(item)
+            if on_done:
+                on_done(item)
+    results.sort(key=lambda item: item.unit_code)
+    return results
