@@ -64,6 +64,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(unit_group)
     app.cli.add_command(round_group)
     app.cli.add_command(user_group)
+    app.cli.add_command(report_group)
 
 
 def main() -> None:
@@ -355,3 +356,101 @@ def user_create(email: str, name: str, role: str, units: tuple[str, ...], passwo
     except UserError as exc:
         fail(str(exc))
     click.echo(f"Account {user.email} ({user.role.label}) gemaakt.")
+
+
+# -- report -------------------------------------------------------------------------------------
+
+
+@click.group("report")
+def report_group() -> None:
+    """PDF-rapporten maken."""
+
+
+def _write(path: str, data: bytes) -> None:
+    target = Path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(target.name + ".part")
+        partial.write_bytes(data)
+        partial.replace(target)
+    except OSError as exc:
+        fail(f"{path}: kan niet schrijven ({exc.strerror})")
+
+
+@report_group.command("unit")
+@click.option("--unit", "unit_code", required=True, metavar="CODE")
+@click.option("--round", "round_code", required=True, metavar="CODE")
+@click.option("-o", "--output", required=True, metavar="FILE", help="Het PDF-bestand.")
+@database_command
+def report_unit(unit_code: str, round_code: str, output: str) -> None:
+    """Eenheidsrapport van eenheid CODE in ronde CODE."""
+    from sqlalchemy import select
+
+    from assessment.assessments.models import Assessment
+    from assessment.reports.services import render_unit_report
+    from assessment.units.services import get_unit
+
+    round_ = _round_or_fail(round_code)
+    unit = get_unit(unit_code)
+    if unit is None:
+        fail(f"--unit: eenheid '{unit_code}' bestaat niet")
+    assessment = session.scalar(
+        select(Assessment).where(Assessment.round_id == round_.id, Assessment.unit_id == unit.id)
+    )
+    if assessment is None:
+        fail(f"eenheid {unit.code} doet niet mee aan ronde {round_.code}")
+    _write(output, render_unit_report(assessment))
+    click.echo(f"{output}: rapport van {unit.name} ({unit.code}), ronde {round_.code}.")
+
+
+@report_group.command("round")
+@click.option("--round", "round_code", required=True, metavar="CODE")
+@click.option("-o", "--output", required=True, metavar="FILE", help="Het PDF-bestand.")
+@database_command
+def report_round(round_code: str, output: str) -> None:
+    """Ronderapport: deelname, Defensiebrede scores, heatmap en meest voorkomende aanbevelingen."""
+    from assessment.reports.services import render_round_report
+
+    round_ = _round_or_fail(round_code)
+    _write(output, render_round_report(round_))
+    click.echo(f"{output}: ronderapport {round_.code}.")
+
+
+@report_group.command("batch")
+@click.option("--round", "round_code", required=True, metavar="CODE")
+@click.option("--out", "out_dir", required=True, metavar="DIR", help="Map voor de rapporten.")
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Aantal processen tegelijk (standaard: één per processorkern).",
+)
+@database_command
+def report_batch(round_code: str, out_dir: str, jobs: int | None) -> None:
+    """Eén eenheidsrapport per eenheid van de ronde, als <ronde>_<eenheid>.pdf in DIR."""
+    import os
+
+    from assessment.reports.services import assessments_in_round, render_batch
+
+    round_ = _round_or_fail(round_code)
+    jobs = jobs or os.cpu_count() or 1
+    total = len(assessments_in_round(round_))
+    started = time.perf_counter()
+    with click.progressbar(
+        length=total,
+        label=f"Rapporten {round_.code}",
+        show_pos=True,
+        item_show_func=lambda item: item.unit_code if item else None,
+    ) as bar:
+        items = render_batch(round_, Path(out_dir), jobs=jobs, on_done=lambda item: bar.update(1, item))
+    failed = [item for item in items if item.error]
+    click.echo(
+        f"{len(items) - len(failed)} van {total} rapporten geschreven in {out_dir} "
+        f"({time.perf_counter() - started:.1f} s, {jobs} {'proces' if jobs == 1 else 'processen'})."
+    )
+    if failed:
+        for item in failed:
+            click.echo(f"Mislukt: {item.unit_code}: {item.error}", err=True)
+        fail(
+            f"{len(failed)} {'rapport' if len(failed) == 1 else 'rapporten'} niet gemaakt; de andere staan klaar"
+        )

@@ -15,7 +15,8 @@ The rules (see DESIGN.md, "Scoring"):
 * Completeness: answered questions (n.v.t. counts as answered) / all questions.
 * Gap of a theme: max(0, target − score). Gap of a question: max(0, target of its theme − level).
 * Percentage tot doel: 1 − Σ question gaps / Σ (target − lowest scale level), both over the
-  answered questions; 100% when no question is below its target; None with no answered question.
+  questions answered with a level; 100% when no question is below its target; None when no
+  question has a level (only n.v.t. or empty answers).
 * Recommendations: for every answered question below its target, the next steps from its level
   up to the target; priority = question gap × question weight × capability weight × theme
   weight; sorted by priority (high first), then theme order, then question order.

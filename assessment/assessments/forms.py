@@ -55,7 +55,7 @@ class AnswersForm(VersionedForm):
         result = {}
         for question in self.questions:
             choice = self.level_field(question).data or NO_ANSWER
-            comment = (self.comment_field(question).data or "").strip().replace("\r\n", "\n")
+            comment = (self.comment_field(question).data or "").strip()
             result[question.id] = AnswerInput(
                 level=int(choice) if choice.isdigit() else None,
                 not_applicable=choice == NOT_APPLICABLE,

@@ -176,6 +176,7 @@ def parse_questionnaire(data: bytes | str, *, source: str = "<tekst>") -> Questi
         except UnicodeDecodeError as exc:
             raise QuestionnaireFileError(source, [f"het bestand is geen UTF-8 (byte {exc.start})"]) from None
     try:
+        _refuse_aliases(data)
         document = yaml.load(data, Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader subclass)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -191,6 +192,19 @@ def parse_questionnaire(data: bytes | str, *, source: str = "<tekst>") -> Questi
     if messages:
         raise QuestionnaireFileError(source, messages)
     return _build(document)
+
+
+def _refuse_aliases(text: str) -> None:
+    """A questionnaire needs no YAML aliases, and nested ones can make a file of a few hundred
+    bytes expand to gigabytes ("billion laughs"): refuse them before anything is built."""
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                "YAML-aliassen (*naam) zijn niet toegestaan; schrijf de tekst voluit",
+                event.start_mark if isinstance(event.start_mark, yaml.error.Mark) else None,
+            )
 
 
 def _keys_to_str(value: Any) -> Any:
@@ -229,7 +243,11 @@ def _explain(error: jsonschema.ValidationError) -> str:
         missing = error.message.split("'")[1]
         return f"'{missing}' ontbreekt"
     if validator == "additionalProperties":
-        return f"onbekend veld ({error.message.split('(')[-1].rstrip(')')})"
+        schema = error.schema if isinstance(error.schema, dict) else {}
+        known = set(schema.get("properties", {}))
+        instance = error.instance if isinstance(error.instance, dict) else {}
+        unknown = sorted(str(k) for k in instance if k not in known)
+        return f"onbekend veld: {', '.join(unknown)} (toegestaan: {', '.join(sorted(known))})"
     if validator == "type":
         wanted = {
             "string": "een tekst",
@@ -241,6 +259,8 @@ def _explain(error: jsonschema.ValidationError) -> str:
         }
         return f"moet {wanted.get(str(error.validator_value), error.validator_value)} zijn"
     if validator == "oneOf":
+        if isinstance(error.instance, dict) and "nl" not in error.instance:
+            return "'nl' ontbreekt: de Nederlandse tekst is verplicht"
         return "moet een tekst zijn, of {nl: ..., en: ...} met niet-lege teksten"
     if validator == "pattern" and error.schema_path and "propertyNames" in error.schema_path:
         return f"{error.instance!r} is geen niveaunummer"

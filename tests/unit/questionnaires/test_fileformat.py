@@ -200,8 +200,7 @@ def _blank_dutch_text(d: dict[str, Any]) -> None:
         ),
         pytest.param(
             _duplicate_question_key,
-            "themes[1].capabilities[0].questions[1].key: vraag-sleutel 'vraag-1-1-1' komt al voor bij "
-            f"{Q00}",
+            f"themes[1].capabilities[0].questions[1].key: vraag-sleutel 'vraag-1-1-1' komt al voor bij {Q00}",
             id="duplicate question key",
         ),
         pytest.param(
@@ -234,10 +233,15 @@ def test_a_broken_file_gets_one_message_that_names_the_place(change, expected):
     assert problems_in(broken(change)) == [expected]
 
 
+def test_a_text_with_only_english_says_the_dutch_text_is_missing():
+    assert problems_in(broken(_english_only)) == [
+        "themes[0].title: 'nl' ontbreekt: de Nederlandse tekst is verplicht"
+    ]
+
+
 @pytest.mark.parametrize(
     ("change", "place"),
     [
-        pytest.param(_english_only, "themes[0].title", id="text with only English"),
         pytest.param(_empty_text, f"{Q00}.text", id="empty text"),
         pytest.param(_blank_dutch_text, f"{Q00}.levels.3", id="Dutch text of only spaces"),
     ],
@@ -293,9 +297,7 @@ def test_a_key_twice_in_one_mapping_is_an_error_at_the_second_one_not_silently_o
 
 
 def test_yaml_is_read_with_a_safe_loader_so_a_python_tag_is_refused_not_run():
-    text = questionnaire_yaml().replace(
-        "key: test", "key: !!python/object/apply:os.getcwd []", 1
-    )
+    text = questionnaire_yaml().replace("key: test", "key: !!python/object/apply:os.getcwd []", 1)
     (message,) = problems_in(text)
     assert message.startswith("regel 1, kolom 6: geen geldige YAML")
 
@@ -369,3 +371,17 @@ def test_the_content_hash_changes_with_a_text():
     changed = copy.deepcopy(document)
     question(changed)["levels"][3] = "Beschrijving 1.1.1 op niveau 3, nu anders geformuleerd"
     assert parse_questionnaire(dump(changed)).content_hash != parse_questionnaire(dump(document)).content_hash
+
+
+def test_yaml_aliases_are_refused_before_they_can_expand():
+    # "Billion laughs": each level repeats the one below nine times; without the refusal this
+    # small text would grow to gigabytes while it is read.
+    bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n'
+    for level in "bcdefghi":
+        previous = chr(ord(level) - 1)
+        bomb += f"{level}: &{level} [" + ",".join(f"*{previous}" for _ in range(9)) + "]\n"
+    with pytest.raises(QuestionnaireFileError) as refused:
+        parse_questionnaire(bomb)
+    (message,) = refused.value.messages
+    assert "regel 2" in message
+    assert "aliassen" in message
