@@ -36,6 +36,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from assessment.assessments.views import bp as assessments_bp
     from assessment.auth.views import bp as auth_bp
+    from assessment.compare.views import bp as compare_bp
     from assessment.reports.views import bp as reports_bp
     from assessment.rounds.views import bp as rounds_bp
 
@@ -43,6 +44,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(assessments_bp)
     app.register_blueprint(rounds_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(compare_bp)
 
     from assessment.cli import register_commands
 

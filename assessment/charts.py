@@ -7,6 +7,7 @@ report shows a table with the same numbers beside each chart (the text alternati
 
 from __future__ import annotations
 
+import itertools
 import math
 import textwrap
 from collections.abc import Sequence
@@ -281,7 +282,7 @@ def heat_colour(value: float, lowest: float, top: float) -> tuple[str, str]:
     """(fill, text colour) for ``value`` on the scale ``lowest``..``top``."""
     share = 0.0 if top == lowest else (value - lowest) / (top - lowest)
     index = min(len(HEAT) - 1, max(0, round(share * (len(HEAT) - 1))))
-    return HEAT[index], "#ffffff" if index >= 4 else "#1a1a1a"
+    return HEAT[index], "#ffffff" if index >= 5 else "#1a1a1a"
 
 
 @dataclass(frozen=True)
@@ -361,5 +362,61 @@ def heatmap(
         f'<text x="{label_width - 6}" y="{ly + 11}" font-size="10.5" text-anchor="end">Score:</text>'
         f'<text x="{label_width + len(HEAT) * 34 + 10}" y="{ly + 11}" font-size="10.5">▼ met rand = onder het doel</text>'
     )
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 (every text above went through escape())
+
+
+def lines(
+    labels: Sequence[str],
+    series: Sequence[Series],
+    *,
+    levels: Sequence[int],
+    chart_id: str,
+    title: str,
+    description: str = "",
+) -> Markup:
+    """A line chart over rounds: x = ``labels`` (oldest first), y = the scale. A missing value
+    breaks the line; every point carries its series' marker."""
+    top = max(levels) if levels else 1
+    left, right, plot_top, plot_height = 50, 620, 20, 220
+    width = 640
+    legend_parts, legend_height = _legend(series, 10, plot_top + plot_height + 50, width - 20)
+    height = plot_top + plot_height + 50 + legend_height
+    step = (right - left) / max(1, len(labels) - 1) if len(labels) > 1 else 0
+
+    def xy(index: int, value: float) -> tuple[float, float]:
+        x = left + index * step if len(labels) > 1 else (left + right) / 2
+        return x, plot_top + plot_height * (1 - max(0.0, value) / top)
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart lines" viewBox="0 0 {width} {_fmt(height)}" '
+        f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" font-family="{FONT}">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
+    ]
+    for level in levels:
+        _, y = xy(0, level)
+        parts.append(f'<line x1="{left}" y1="{_fmt(y)}" x2="{right}" y2="{_fmt(y)}" stroke="#dddddd"/>')
+        parts.append(
+            f'<text x="{left - 8}" y="{_fmt(y + 4)}" font-size="11" text-anchor="end" fill="#595959">{level}</text>'
+        )
+    for i, label in enumerate(labels):
+        x, _ = xy(i, 0)
+        parts.append(
+            f'<text x="{_fmt(x)}" y="{plot_top + plot_height + 20}" font-size="11.5" text-anchor="middle">'
+            f"{escape(label)}</text>"
+        )
+    for item in series:
+        points = [xy(i, v) if v is not None else None for i, v in enumerate(item.values)]
+        for a, b in itertools.pairwise(points):
+            if a is not None and b is not None:
+                parts.append(
+                    f'<line x1="{_fmt(a[0])}" y1="{_fmt(a[1])}" x2="{_fmt(b[0])}" y2="{_fmt(b[1])}" '
+                    f"{_line_attrs(item.style)}/>"
+                )
+        for p in points:
+            if p is not None:
+                parts.append(_marker(item.style.marker, p[0], p[1], item.style))
+    parts += legend_parts
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 (every text above went through escape())

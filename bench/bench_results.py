@@ -133,7 +133,7 @@ def main() -> None:
         return measured["queries"], elapsed
 
     def cold(assessment_id: int) -> tuple[int, float]:
-        services._benchmark_cache.clear()  # as after a unit submits: the round is scored again
+        services._scores_cache.clear()  # as after a unit submits: the round is scored again
         return page(assessment_id)
 
     page(large_id)  # warm up: templates compiled, questionnaire data cached
@@ -146,7 +146,7 @@ def main() -> None:
         round_ = db.session.merge(large_round)
         bench_times = []
         for _ in range(5):
-            services._benchmark_cache.clear()
+            services._scores_cache.clear()
             started = time.perf_counter()
             result = services.round_benchmark(round_)
             bench_times.append(time.perf_counter() - started)

@@ -127,32 +127,49 @@ def total_progress(per_theme: Mapping[int, Progress]) -> Progress:
     return Progress(sum(p.answered for p in per_theme.values()), sum(p.total for p in per_theme.values()))
 
 
+def _answered_counts(assessment_ids: list[int]) -> dict[int, int]:
+    if not assessment_ids:
+        return {}
+    return dict(
+        session.execute(
+            select(Answer.assessment_id, func.count())
+            .where(Answer.assessment_id.in_(assessment_ids))
+            .where(or_(Answer.level.is_not(None), Answer.is_not_applicable))
+            .group_by(Answer.assessment_id)
+        ).all()
+    )
+
+
+def _question_totals(questionnaire_ids: Iterable[int]) -> dict[int, int]:
+    return dict(
+        session.execute(
+            select(Theme.questionnaire_id, func.count(Question.id))
+            .join(Capability, Capability.theme_id == Theme.id)
+            .join(Question, Question.capability_id == Capability.id)
+            .where(Theme.questionnaire_id.in_(list(questionnaire_ids)))
+            .group_by(Theme.questionnaire_id)
+        ).all()
+    )
+
+
 def progress_for(assessments: Iterable[Assessment]) -> dict[int, Progress]:
     """Return answered / total per assessment id, in two queries whatever the number."""
     assessments = list(assessments)
     if not assessments:
         return {}
-    answered = dict(
-        session.execute(
-            select(Answer.assessment_id, func.count())
-            .where(Answer.assessment_id.in_([a.id for a in assessments]))
-            .where(or_(Answer.level.is_not(None), Answer.is_not_applicable))
-            .group_by(Answer.assessment_id)
-        ).all()
-    )
-    questionnaire_ids = {a.round.questionnaire_id for a in assessments}
-    totals = dict(
-        session.execute(
-            select(Theme.questionnaire_id, func.count(Question.id))
-            .join(Capability, Capability.theme_id == Theme.id)
-            .join(Question, Question.capability_id == Capability.id)
-            .where(Theme.questionnaire_id.in_(questionnaire_ids))
-            .group_by(Theme.questionnaire_id)
-        ).all()
-    )
+    answered = _answered_counts([a.id for a in assessments])
+    totals = _question_totals({a.round.questionnaire_id for a in assessments})
     return {
         a.id: Progress(answered.get(a.id, 0), totals.get(a.round.questionnaire_id, 0)) for a in assessments
     }
+
+
+def progress_for_ids(round_: Round, assessment_ids: Iterable[int]) -> dict[int, Progress]:
+    """Return answered / total per assessment id of one round, in two queries."""
+    ids = list(assessment_ids)
+    answered = _answered_counts(ids)
+    total = _question_totals([round_.questionnaire_id]).get(round_.questionnaire_id, 0)
+    return {i: Progress(answered.get(i, 0), total) for i in ids}
 
 
 def _advance(
@@ -450,33 +467,63 @@ def round_results(
     }
 
 
-_benchmark_cache: dict[tuple[str, int], tuple[tuple[object, ...], scoring.Benchmark]] = {}
+@dataclass(frozen=True)
+class ScoredAssessment:
+    """One assessment's scores (without per-question details), free of any database session."""
+
+    assessment_id: int
+    unit_id: int
+    status: AssessmentStatus
+    result: scoring.AssessmentResult
 
 
-def round_benchmark(round_: Round) -> scoring.Benchmark:
-    """Return the Defensie-wide figures of the round: submitted and approved assessments only.
+_scores_cache: dict[tuple[object, ...], tuple[tuple[object, ...], tuple[ScoredAssessment, ...]]] = {}
 
-    Scoring every unit of a large round takes a moment, and the figures change only when an
-    assessment enters or leaves the counted set (every such change raises its version). So the
-    benchmark is kept per round with a fingerprint of the counted assessments, read from the
-    database on every call: each app server recomputes after a change, none serves old figures.
+
+def round_scores(
+    round_: Round, statuses: Iterable[AssessmentStatus] = COUNTED
+) -> tuple[ScoredAssessment, ...]:
+    """Return the scores of every assessment of the round in ``statuses`` (default: submitted and
+    approved), ordered by assessment id.
+
+    Scoring every unit of a large round takes a moment, and the scores change only when an
+    assessment in the set changes (every save and status change raises its version) or a target
+    changes. So they are kept per round and set of statuses with a fingerprint of both, read from
+    the database on every call: each app server recomputes after a change, none serves old
+    figures, and the cache holds plain data only.
     """
-    counted = session.execute(
+    wanted = sorted({AssessmentStatus(s) for s in statuses}, key=lambda s: s.value)
+    assessments = session.execute(
         select(
             func.count(Assessment.id),
             func.coalesce(func.sum(Assessment.id), 0),
             func.coalesce(func.sum(Assessment.version), 0),
             func.max(Assessment.updated_at),
-        ).where(Assessment.round_id == round_.id, Assessment.status.in_(list(COUNTED)))
+        ).where(Assessment.round_id == round_.id, Assessment.status.in_(wanted))
     ).one()
-    fingerprint = (*counted, round_.questionnaire.content_hash)
-    cache_key = (str(session.get_bind().engine.url), round_.id)
-    cached = _benchmark_cache.get(cache_key)
+    targets = session.execute(
+        select(func.count(Target.id), func.coalesce(func.sum(Target.level * Target.id), 0)).where(
+            Target.round_id == round_.id
+        )
+    ).one()
+    fingerprint = (*assessments, *targets, round_.questionnaire.content_hash)
+    cache_key = (str(session.get_bind().engine.url), round_.id, tuple(s.value for s in wanted))
+    cached = _scores_cache.get(cache_key)
     if cached is not None and cached[0] == fingerprint:
         return cached[1]
-    result = scoring.benchmark([result for _, result in round_results(round_, details=False).values()])
-    _benchmark_cache[cache_key] = (fingerprint, result)
-    return result
+    scored = tuple(
+        ScoredAssessment(assessment.id, assessment.unit_id, assessment.status, result)
+        for assessment, result in sorted(
+            round_results(round_, wanted, details=False).values(), key=lambda p: p[0].id
+        )
+    )
+    _scores_cache[cache_key] = (fingerprint, scored)
+    return scored
+
+
+def round_benchmark(round_: Round) -> scoring.Benchmark:
+    """Return the Defensie-wide figures of the round: submitted and approved assessments only."""
+    return scoring.benchmark([scored.result for scored in round_scores(round_, COUNTED)])
 
 
 def previous_assessment(assessment: Assessment) -> Assessment | None:

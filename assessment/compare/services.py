@@ -1,0 +1,350 @@
+"""Comparing units: the leads' dashboard, its exports and the API read the same figures here.
+
+Every number comes from ``assessment.scoring`` through ``assessments.services.round_scores``;
+this module only filters, sorts and arranges them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from assessment import scoring
+from assessment.assessments import services as assessment_services
+from assessment.assessments.models import Assessment, AssessmentStatus
+from assessment.db import session
+from assessment.rounds.models import Round
+from assessment.units.models import Unit
+
+DEFAULT_STATUSES = (AssessmentStatus.SUBMITTED, AssessmentStatus.APPROVED)
+MIN_OVERLAY, MAX_OVERLAY = 2, 6
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the lead chose; lives in the URL so that a view can be bookmarked and shared."""
+
+    unit: str | None = None  # code of the part of the tree, None = all of Defensie
+    with_subunits: bool = True
+    statuses: tuple[AssessmentStatus, ...] = DEFAULT_STATUSES
+    theme: str | None = None  # drill down to this speerpunt's capabilities
+    sort: str = "name"  # "name", "overall" or a column key
+    descending: bool = False
+    overlay: tuple[str, ...] = ()  # unit codes for the radar overlay
+    trend_unit: str | None = None
+
+    def query(self, **changes: object) -> dict[str, object]:
+        """URL parameters for these filters with ``changes`` applied (for links)."""
+        values = {
+            "eenheid": self.unit,
+            "sub": "1" if self.with_subunits else "0",
+            "status": [s.value for s in self.statuses],
+            "speerpunt": self.theme,
+            "sorteer": self.sort,
+            "richting": "af" if self.descending else "op",
+            "vergelijk": list(self.overlay),
+            "trend": self.trend_unit,
+        }
+        values.update(changes)
+        return {k: v for k, v in values.items() if v not in (None, "", [])}
+
+
+def parse_filters(args: object) -> tuple[Filters, list[str]]:
+    """Read the filters from request arguments (a MultiDict); return them and any problems."""
+    get = args.get  # type: ignore[attr-defined]
+    getlist = args.getlist  # type: ignore[attr-defined]
+    problems = []
+    statuses = []
+    for value in getlist("status"):
+        try:
+            statuses.append(AssessmentStatus(value))
+        except ValueError:
+            problems.append(f"Onbekende status '{value}' genegeerd.")
+    overlay = tuple(dict.fromkeys(code.strip().upper() for code in getlist("vergelijk") if code.strip()))
+    if overlay and not MIN_OVERLAY <= len(overlay) <= MAX_OVERLAY:
+        problems.append(
+            f"Kies {MIN_OVERLAY} tot {MAX_OVERLAY} eenheden om te vergelijken (u koos er {len(overlay)})."
+        )
+    return (
+        Filters(
+            unit=(get("eenheid") or "").strip().upper() or None,
+            with_subunits=get("sub", "1") != "0",
+            statuses=tuple(dict.fromkeys(statuses)) or DEFAULT_STATUSES,
+            theme=(get("speerpunt") or "").strip() or None,
+            sort=(get("sorteer") or "name").strip(),
+            descending=get("richting") == "af",
+            overlay=overlay,
+            trend_unit=(get("trend") or "").strip().upper() or None,
+        ),
+        problems,
+    )
+
+
+def units_in_scope(units: Sequence[Unit], root_code: str | None, with_subunits: bool) -> set[int] | None:
+    """Unit ids in the chosen part of the tree; None means every unit."""
+    if root_code is None:
+        return None
+    by_code = {u.code: u for u in units}
+    root = by_code.get(root_code)
+    if root is None:
+        return set()
+    if not with_subunits:
+        return {root.id}
+    children: dict[int | None, list[Unit]] = {}
+    for unit in units:
+        children.setdefault(unit.parent_id, []).append(unit)
+    found, todo = set(), [root]
+    while todo:
+        unit = todo.pop()
+        if unit.id not in found:
+            found.add(unit.id)
+            todo.extend(children.get(unit.id, []))
+    return found
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    number: str  # "2" for a speerpunt, "2.3" for a capability
+
+
+@dataclass(frozen=True)
+class Cell:
+    score: float | None
+    below_target: bool
+    heat: int | None  # 0..6 on the colour scale; None without a score
+
+
+@dataclass(frozen=True)
+class Row:
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    status: AssessmentStatus
+    completeness: float
+    overall: float | None
+    attained_level: int | None
+    cells: tuple[Cell, ...]
+    quartile: int | None
+    result: scoring.AssessmentResult
+
+
+@dataclass(frozen=True)
+class Participation:
+    unit_code: str
+    unit_name: str
+    status: AssessmentStatus
+    answered: int
+    total: int
+
+    @property
+    def completeness(self) -> float:
+        return self.answered / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    round: Round
+    filters: Filters
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+    column_stats: tuple[scoring.Distribution, ...]
+    overall_stats: scoring.Distribution
+    drilled_theme: scoring.ThemeData | None
+    data: scoring.QuestionnaireData
+    participation: tuple[Participation, ...]
+    units_for_choice: tuple[tuple[str, str], ...]  # (code, name) of every unit in the round
+    benchmark: scoring.Benchmark  # Defensie-wide, submitted and approved
+    problems: list[str] = field(default_factory=list)
+
+
+HEAT_STEPS = 6
+
+
+def heat_step(value: float | None, lowest: int, top: int) -> int | None:
+    if value is None:
+        return None
+    share = 0.0 if top == lowest else (value - lowest) / (top - lowest)
+    return min(HEAT_STEPS, max(0, round(share * HEAT_STEPS)))
+
+
+def dashboard(round_: Round, filters: Filters, problems: list[str] | None = None) -> Dashboard:
+    """Return the heat map, benchmark rows and participation for ``filters`` on ``round_``."""
+    problems = list(problems or [])
+    data = assessment_services.questionnaire_data(round_.questionnaire)
+    units = list(session.scalars(select(Unit)))
+    by_id = {u.id: u for u in units}
+    scope = units_in_scope(units, filters.unit, filters.with_subunits)
+    if filters.unit and scope == set():
+        problems.append(f"Eenheid '{filters.unit}' bestaat niet; u ziet heel Defensie.")
+        scope = None
+
+    drilled = next((t for t in data.themes if t.key == filters.theme), None)
+    if filters.theme and drilled is None:
+        problems.append(f"Speerpunt '{filters.theme}' bestaat niet in deze vragenlijst.")
+    if drilled is not None:
+        theme_number = data.themes.index(drilled) + 1
+        columns = tuple(
+            Column(c.key, c.title, f"{theme_number}.{i}") for i, c in enumerate(drilled.capabilities, start=1)
+        )
+    else:
+        columns = tuple(Column(t.key, t.title, str(i)) for i, t in enumerate(data.themes, start=1))
+
+    scored = [
+        s
+        for s in assessment_services.round_scores(round_, filters.statuses)
+        if scope is None or s.unit_id in scope
+    ]
+    lowest, top = data.lowest_level, data.top_level
+
+    def values(result: scoring.AssessmentResult) -> list[tuple[float | None, bool]]:
+        if drilled is None:
+            return [(t.score, bool(t.gap)) if (t := result.theme(c.key)) else (None, False) for c in columns]
+        theme = result.theme(drilled.key)
+        out = []
+        for column in columns:
+            capability = next((c for c in theme.capabilities if c.key == column.key), None) if theme else None
+            score = capability.score if capability else None
+            out.append((score, score is not None and theme is not None and score < theme.target))
+        return out
+
+    overall_stats = scoring.quartiles([s.result.score for s in scored if s.result.score is not None])
+    rows = []
+    for s in scored:
+        unit = by_id[s.unit_id]
+        cells = tuple(Cell(v, below, heat_step(v, lowest, top)) for v, below in values(s.result))
+        rows.append(
+            Row(
+                unit_id=unit.id,
+                unit_code=unit.code,
+                unit_name=unit.name,
+                status=s.status,
+                completeness=s.result.completeness,
+                overall=s.result.score,
+                attained_level=s.result.attained_level,
+                cells=cells,
+                quartile=overall_stats.quartile_of(s.result.score),
+                result=s.result,
+            )
+        )
+    rows = sort_rows(rows, columns, filters.sort, filters.descending)
+    column_stats = tuple(
+        scoring.quartiles([r.cells[i].score for r in rows if r.cells[i].score is not None])
+        for i in range(len(columns))
+    )
+
+    in_round = session.execute(
+        select(Assessment.id, Assessment.unit_id, Assessment.status).where(Assessment.round_id == round_.id)
+    ).all()
+    progress = assessment_services.progress_for_ids(round_, [a.id for a in in_round])
+    participation = tuple(
+        sorted(
+            (
+                Participation(
+                    by_id[unit_id].code,
+                    by_id[unit_id].name,
+                    status,
+                    progress[assessment_id].answered,
+                    progress[assessment_id].total,
+                )
+                for assessment_id, unit_id, status in in_round
+                if scope is None or unit_id in scope
+            ),
+            key=lambda p: p.unit_code,
+        )
+    )
+    return Dashboard(
+        round=round_,
+        filters=filters,
+        columns=columns,
+        rows=tuple(rows),
+        column_stats=column_stats,
+        overall_stats=overall_stats,
+        drilled_theme=drilled,
+        data=data,
+        participation=participation,
+        units_for_choice=tuple(
+            sorted((by_id[unit_id].code, by_id[unit_id].name) for _, unit_id, _ in in_round)
+        ),
+        benchmark=assessment_services.round_benchmark(round_),
+        problems=problems,
+    )
+
+
+def sort_rows(rows: list[Row], columns: Sequence[Column], key: str, descending: bool) -> list[Row]:
+    """Sort by unit name, overall score or one column; units without a score always go last."""
+    if key == "name":
+        return sorted(rows, key=lambda r: r.unit_name.lower(), reverse=descending)
+    index = next((i for i, c in enumerate(columns) if c.key == key), None)
+
+    def value(row: Row) -> float | None:
+        if key == "overall":
+            return row.overall
+        return row.cells[index].score if index is not None else None
+
+    scored = [r for r in rows if value(r) is not None]
+    unscored = sorted((r for r in rows if value(r) is None), key=lambda r: r.unit_name.lower())
+    scored.sort(key=lambda r: (value(r), r.unit_name.lower()), reverse=descending)
+    return scored + unscored
+
+
+# -- overlay and trend ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OverlayUnit:
+    code: str
+    name: str
+    result: scoring.AssessmentResult | None  # None: the unit has no assessment in the chosen statuses
+
+
+def overlay(dashboard: Dashboard) -> list[OverlayUnit]:
+    """The units chosen for the radar overlay, in the order chosen."""
+    if not MIN_OVERLAY <= len(dashboard.filters.overlay) <= MAX_OVERLAY:
+        return []
+    by_code = {row.unit_code: row for row in dashboard.rows}
+    names = dict(dashboard.units_for_choice)
+    return [
+        OverlayUnit(code, names.get(code, code), by_code[code].result if code in by_code else None)
+        for code in dashboard.filters.overlay
+        if code in names
+    ]
+
+
+@dataclass(frozen=True)
+class TrendRound:
+    code: str
+    name: str
+    medians: dict[str, float | None]  # theme key → median (None below the minimum of units)
+    overall_median: float | None
+    unit_scores: dict[str, float | None] | None  # the chosen unit's theme scores, if it took part
+    unit_overall: float | None
+
+
+def trend(unit_code: str | None) -> list[TrendRound]:
+    """Per round (oldest first): the Defensie median per speerpunt, and the chosen unit's scores.
+
+    Speerpunten are matched by key across questionnaire versions.
+    """
+    rounds = list(session.scalars(select(Round).order_by(Round.created_at)))
+    unit = session.scalar(select(Unit).where(Unit.code == unit_code)) if unit_code else None
+    minimum = assessment_services.MIN_UNITS_FOR_MEDIAN
+    out = []
+    for round_ in rounds:
+        scored = assessment_services.round_scores(round_)
+        bench = scoring.benchmark([s.result for s in scored])
+        mine = next((s.result for s in scored if unit is not None and s.unit_id == unit.id), None)
+        out.append(
+            TrendRound(
+                code=round_.code,
+                name=round_.name,
+                medians={k: d.median if d.n >= minimum else None for k, d in bench.themes.items()},
+                overall_median=bench.overall.median if bench.overall.n >= minimum else None,
+                unit_scores={t.key: t.score for t in mine.themes} if mine else None,
+                unit_overall=mine.score if mine else None,
+            )
+        )
+    return out

@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+
+from assessment import charts
+from assessment.auth.access import roles_required
+from assessment.auth.models import Role
+from assessment.compare import exports, services
+from assessment.rounds.services import get_round, list_rounds
+
+bp = Blueprint("compare", __name__, template_folder="templates")
+
+READERS = (Role.LEAD, Role.COORDINATOR, Role.ADMIN)
+
+
+def _dashboard(code: str) -> services.Dashboard:
+    round_ = get_round(code)
+    if round_ is None:
+        abort(404)
+    filters, problems = services.parse_filters(request.args)
+    return services.dashboard(round_, filters, problems)
+
+
+@bp.route("/compare")
+@roles_required(*READERS)
+def index() -> Any:
+    rounds = list_rounds()
+    current = next((r for r in rounds if r.is_open), rounds[0] if rounds else None)
+    if current is None:
+        return render_template("compare/empty.html")
+    return redirect(url_for(".dashboard", round_code=current.code))
+
+
+@bp.route("/compare/<round_code>")
+@roles_required(*READERS)
+def dashboard(round_code: str) -> Any:
+    board = _dashboard(round_code)
+    data = board.data
+    levels = [s.level for s in data.scale]
+    minimum = services.assessment_services.MIN_UNITS_FOR_MEDIAN
+    medians = [
+        d.median if d.n >= minimum else None
+        for d in (board.benchmark.themes.get(t.key) for t in data.themes)
+        if d
+    ]
+
+    overlay_units = services.overlay(board)
+    overlay_chart = None
+    if overlay_units:
+        axes = [f"{i}. {t.title}" for i, t in enumerate(data.themes, start=1)]
+        series = [
+            charts.Series(
+                f"{u.code}",
+                [
+                    (u.result.theme(t.key).score if u.result and u.result.theme(t.key) else None)
+                    for t in data.themes
+                ],
+                charts.PALETTE[i % len(charts.PALETTE)],
+            )
+            for i, u in enumerate(overlay_units)
+        ]
+        if any(m is not None for m in medians):
+            series.append(charts.Series("Mediaan Defensie", medians, charts.MEDIAN))
+        overlay_chart = charts.radar(
+            axes,
+            series,
+            levels=levels,
+            chart_id="overlay",
+            title="Vergelijking van de gekozen eenheden per speerpunt",
+            description=charts.describe_series(axes, series),
+        )
+
+    trend_rounds = services.trend(board.filters.trend_unit)
+    trend_series = [
+        charts.Series(
+            f"Mediaan {i}. {t.title}",
+            [r.medians.get(t.key) for r in trend_rounds],
+            charts.PALETTE[(i - 1) % len(charts.PALETTE)],
+        )
+        for i, t in enumerate(data.themes, start=1)
+    ]
+    trend_chart = charts.lines(
+        [r.code for r in trend_rounds],
+        trend_series,
+        levels=levels,
+        chart_id="trend",
+        title="Mediaan van Defensie per speerpunt per ronde",
+        description=charts.describe_series([r.code for r in trend_rounds], trend_series),
+    )
+    unit_chart = None
+    if board.filters.trend_unit and any(r.unit_overall is not None for r in trend_rounds):
+        unit_series = [
+            charts.Series(
+                f"Totaalscore {board.filters.trend_unit}", [r.unit_overall for r in trend_rounds], charts.UNIT
+            ),
+            charts.Series("Mediaan Defensie", [r.overall_median for r in trend_rounds], charts.MEDIAN),
+        ]
+        unit_chart = charts.lines(
+            [r.code for r in trend_rounds],
+            unit_series,
+            levels=levels,
+            chart_id="trend-unit",
+            title=f"Totaalscore van {board.filters.trend_unit} tegen de mediaan van Defensie",
+            description=charts.describe_series([r.code for r in trend_rounds], unit_series),
+        )
+    return render_template(
+        "compare/dashboard.html",
+        board=board,
+        rounds=list_rounds(),
+        data=data,
+        statuses=services.AssessmentStatus,
+        overlay_units=overlay_units,
+        overlay_chart=overlay_chart,
+        trend_rounds=trend_rounds,
+        trend_chart=trend_chart,
+        unit_chart=unit_chart,
+        min_units=minimum,
+    )
+
+
+@bp.route("/compare/<round_code>/export.csv")
+@roles_required(*READERS)
+def export_csv(round_code: str) -> Any:
+    board = _dashboard(round_code)
+    response = Response(exports.csv_bytes(board), mimetype="text/csv")
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="dts-scores_{_safe(round_code)}.csv"'
+    return response
+
+
+@bp.route("/compare/<round_code>/export.xlsx")
+@roles_required(*READERS)
+def export_xlsx(round_code: str) -> Any:
+    board = _dashboard(round_code)
+    response = Response(
+        exports.xlsx_bytes(board),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response.headers["Content-Disposition"] = f'attachment; filename="dts-scores_{_safe(round_code)}.xlsx"'
+    return response
+
+
+def _safe(text: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in text)
