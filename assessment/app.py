@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify, render_template
+from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
@@ -34,6 +34,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
 
+    from assessment.api.views import bp as api_bp
     from assessment.assessments.views import bp as assessments_bp
     from assessment.auth.views import bp as auth_bp
     from assessment.compare.views import bp as compare_bp
@@ -45,6 +46,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(rounds_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(compare_bp)
+    app.register_blueprint(api_bp)
 
     from assessment.cli import register_commands
 
@@ -102,6 +104,9 @@ ERROR_TEXTS = {
 
 def _http_error(error: HTTPException) -> Any:
     code = error.code or 500
+    if request.path.startswith("/api/"):
+        title, message = ERROR_TEXTS.get(code, (error.name, error.description or ""))
+        return jsonify(status=code, message=getattr(error, "api_message", None) or message), code
     if code >= 500:
         return error
     title, message = ERROR_TEXTS.get(code, (error.name, error.description or ""))

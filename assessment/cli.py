@@ -361,7 +361,7 @@ def user_create(email: str, name: str, role: str, units: tuple[str, ...], passwo
 # -- report -------------------------------------------------------------------------------------
 
 
-@click.group("report")
+@click.group("report", cls=AppGroup)
 def report_group() -> None:
     """PDF-rapporten maken."""
 

@@ -2,7 +2,7 @@
 
 from assessment.assessments.models import Answer, Assessment, AssessmentStatus
 from assessment.audit.models import AuditEvent
-from assessment.auth.models import Role, User, user_units
+from assessment.auth.models import ApiToken, Role, User, user_units
 from assessment.db import Base
 from assessment.questionnaires.models import (
     Capability,
@@ -17,6 +17,7 @@ from assessment.units.models import Unit
 
 __all__ = [
     "Answer",
+    "ApiToken",
     "Assessment",
     "AssessmentStatus",
     "AuditEvent",

@@ -1,4 +1,4 @@
-from wtforms import EmailField, PasswordField, SubmitField
+from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length
 
 from assessment.forms import BaseForm
@@ -20,3 +20,17 @@ class LoginForm(BaseForm):
 
 class LogoutForm(BaseForm):
     submit = SubmitField("Uitloggen")
+
+
+class IssueTokenForm(BaseForm):
+    user_id = SelectField("Account", coerce=int, validators=[InputRequired("Kies een account.")])
+    name = StringField(
+        "Naam van het token",
+        description="Waarvoor is het? Bijvoorbeeld ‘Power BI dashboard staf CLAS’.",
+        validators=[InputRequired("Geef het token een naam."), Length(max=100)],
+    )
+    submit = SubmitField("Token maken")
+
+
+class RevokeTokenForm(BaseForm):
+    submit = SubmitField("Intrekken")

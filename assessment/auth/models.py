@@ -61,3 +61,30 @@ class User(UserMixin, Base):
     @property
     def unit_ids(self) -> set[int]:
         return {unit.id for unit in self.units}
+
+
+class ApiToken(Base):
+    """A personal token for the read-only JSON API, issued and revoked by an admin.
+
+    Only a SHA-256 hash is stored; the token itself is shown once, when it is made.
+    """
+
+    __tablename__ = "api_tokens"
+    __repr_attrs__ = ("user_id", "name", "prefix")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    prefix: Mapped[str] = mapped_column(String(12))  # the first characters, to recognise it
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    last_used_at: Mapped[dt.datetime | None]
+    revoked_at: Mapped[dt.datetime | None]
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

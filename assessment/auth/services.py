@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import secrets
 from collections.abc import Iterable
 
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from assessment.audit.services import record
-from assessment.auth.models import Role, User
+from assessment.auth.models import ApiToken, Role, User
 from assessment.db import session, utcnow
 from assessment.units.models import Unit
 
@@ -83,3 +86,66 @@ def create_user(
     session.flush()
     record("user.create", user, new={"email": email, "role": role.value, "units": [u.code for u in units]})
     return user
+
+
+# -- API tokens -----------------------------------------------------------------------------------
+
+TOKEN_PREFIX = "dts_"  # noqa: S105 (a marker in front of every token, not a secret)
+_LAST_USED_RESOLUTION = dt.timedelta(minutes=5)  # do not write on every API call
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def issue_token(user: User, name: str, *, created_by: User | None = None) -> tuple[ApiToken, str]:
+    """Return a new token for ``user`` and its secret text (shown once, stored only as a hash)."""
+    name = name.strip()
+    if not name:
+        raise UserError("geef het token een naam, zodat u later weet waarvoor het is")
+    if len(name) > 100:
+        raise UserError("de naam van het token is langer dan 100 tekens")
+    if not user.is_active:
+        raise UserError(f"het account {user.email} is niet actief")
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user=user,
+        name=name,
+        prefix=secret[:12],
+        token_hash=_token_hash(secret),
+        created_by_id=created_by.id if created_by else None,
+    )
+    session.add(token)
+    session.flush()
+    record(
+        "api_token.issue",
+        token,
+        new={"user": user.email, "name": name, "prefix": token.prefix},
+        actor=created_by,
+    )
+    return token, secret
+
+
+def revoke_token(token: ApiToken, *, revoked_by: User | None = None) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        session.flush()
+        record("api_token.revoke", token, old={"active": True}, new={"active": False}, actor=revoked_by)
+
+
+def user_for_token(secret: str) -> User | None:
+    """Return the active user of an active token, else None."""
+    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
+        return None
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(secret)))
+    if token is None or token.revoked_at is not None or not token.user.is_active:
+        return None
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at > _LAST_USED_RESOLUTION:
+        token.last_used_at = now
+        session.commit()
+    return token.user
+
+
+def list_tokens() -> list[ApiToken]:
+    return list(session.scalars(select(ApiToken).order_by(ApiToken.created_at.desc())))

@@ -3,13 +3,22 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
 
 from assessment.audit.services import record
-from assessment.auth.forms import LoginForm, LogoutForm
-from assessment.auth.models import User
-from assessment.auth.services import authenticate
+from assessment.auth.access import roles_required
+from assessment.auth.forms import IssueTokenForm, LoginForm, LogoutForm, RevokeTokenForm
+from assessment.auth.models import ApiToken, Role, User
+from assessment.auth.services import (
+    UserError,
+    authenticate,
+    issue_token,
+    list_tokens,
+    revoke_token,
+    user_for_token,
+)
 from assessment.db import session
 from assessment.extensions import login_manager
 
@@ -24,6 +33,27 @@ def load_user(user_id: str) -> User | None:
         return None
     user = session.get(User, int(user_id))
     return user if user is not None and user.is_active else None
+
+
+@login_manager.request_loader
+def load_user_from_token(request: Any) -> User | None:
+    """The JSON API also accepts ``Authorization: Bearer <token>``; the pages do not."""
+    if not request.path.startswith("/api/"):
+        return None
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not secret:
+        return None
+    return user_for_token(secret.strip())
+
+
+@login_manager.unauthorized_handler
+def unauthorized() -> Any:
+    if request.path.startswith("/api/"):
+        return jsonify(
+            status=401, message="Log in, of stuur een geldig API-token mee (Authorization: Bearer ...)."
+        ), 401
+    flash(login_manager.login_message, login_manager.login_message_category)
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -68,3 +98,46 @@ def logout() -> Any:
         return redirect(url_for("auth.login"))
     # A GET asks first: logging out by a link on another site must not be possible.
     return render_template("auth/logout.html", form=form)
+
+
+@bp.route("/api-tokens", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def tokens() -> Any:
+    users = list(session.scalars(select(User).where(User.is_active).order_by(User.email)))
+    form = IssueTokenForm()
+    form.user_id.choices = [(u.id, f"{u.email} ({u.role.label})") for u in users]
+    secret = None
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            owner = session.get(User, form.user_id.data)
+            try:
+                if owner is None:
+                    raise UserError("dit account bestaat niet")
+                _token, secret = issue_token(owner, form.name.data or "", created_by=current_user)
+            except UserError as exc:
+                session.rollback()
+                form.name.errors = [*form.name.errors, str(exc)]
+                status = 400
+            else:
+                session.commit()
+                form = IssueTokenForm(formdata=None)
+                form.user_id.choices = [(u.id, f"{u.email} ({u.role.label})") for u in users]
+        else:
+            status = 400
+    return render_template(
+        "auth/tokens.html", form=form, tokens=list_tokens(), secret=secret, revoke_form=RevokeTokenForm()
+    ), status
+
+
+@bp.route("/api-tokens/<int:token_id>/revoke", methods=["POST"])
+@roles_required(Role.ADMIN)
+def revoke(token_id: int) -> Any:
+    token = session.get(ApiToken, token_id)
+    if token is None:
+        abort(404)
+    if RevokeTokenForm().validate_on_submit():
+        revoke_token(token, revoked_by=current_user)
+        session.commit()
+        flash(f"Token ‘{token.name}’ van {token.user.email} is ingetrokken.", "success")
+    return redirect(url_for(".tokens"))

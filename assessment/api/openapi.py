@@ -1,0 +1,262 @@
+"""The OpenAPI 3.1 description of ``/api/v1/`` (served at ``/api/v1/openapi.json``).
+
+Its schemas are JSON Schema 2020-12, so the tests validate every endpoint's answer against them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+NUMBER_OR_NULL = {"type": ["number", "null"]}
+INTEGER_OR_NULL = {"type": ["integer", "null"]}
+STRING_OR_NULL = {"type": ["string", "null"]}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": _ref("Error")}}}
+
+
+def _ok(description: str, schema: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": _ref(schema)}}}
+
+
+STATUSES = ["draft", "submitted", "returned", "approved"]
+
+SCHEMAS: dict[str, Any] = {
+    "Error": {
+        "type": "object",
+        "required": ["status", "message"],
+        "properties": {"status": {"type": "integer"}, "message": {"type": "string"}},
+    },
+    "Round": {
+        "type": "object",
+        "required": ["code", "name", "status", "questionnaire", "opens_on", "closes_on"],
+        "properties": {
+            "code": {"type": "string"},
+            "name": {"type": "string"},
+            "status": {"enum": ["planned", "open", "closed"]},
+            "questionnaire": {
+                "type": "object",
+                "required": ["key", "version"],
+                "properties": {"key": {"type": "string"}, "version": {"type": "integer"}},
+            },
+            "opens_on": {"type": ["string", "null"], "format": "date"},
+            "closes_on": {"type": ["string", "null"], "format": "date"},
+        },
+    },
+    "RoundList": {
+        "type": "object",
+        "required": ["rounds"],
+        "properties": {"rounds": {"type": "array", "items": _ref("Round")}},
+    },
+    "ThemeScore": {
+        "type": "object",
+        "required": ["key", "title", "score", "attained_level", "target", "gap", "completeness"],
+        "properties": {
+            "key": {"type": "string"},
+            "title": {"type": "string"},
+            "score": NUMBER_OR_NULL,
+            "attained_level": INTEGER_OR_NULL,
+            "target": {"type": "number"},
+            "gap": NUMBER_OR_NULL,
+            "completeness": {"type": "number", "minimum": 0, "maximum": 1},
+        },
+    },
+    "UnitScores": {
+        "type": "object",
+        "required": ["unit", "assessment_id", "status", "completeness", "score", "attained_level", "themes"],
+        "properties": {
+            "unit": {
+                "type": "object",
+                "required": ["code", "name"],
+                "properties": {"code": {"type": "string"}, "name": {"type": "string"}},
+            },
+            "assessment_id": {"type": "integer"},
+            "status": {"enum": STATUSES},
+            "completeness": {"type": "number", "minimum": 0, "maximum": 1},
+            "score": NUMBER_OR_NULL,
+            "attained_level": INTEGER_OR_NULL,
+            "themes": {"type": "array", "items": _ref("ThemeScore")},
+        },
+    },
+    "RoundScores": {
+        "type": "object",
+        "required": ["round", "units"],
+        "properties": {"round": _ref("Round"), "units": {"type": "array", "items": _ref("UnitScores")}},
+    },
+    "Answer": {
+        "type": "object",
+        "required": ["question_key", "number", "level", "not_applicable", "comment", "updated_at"],
+        "properties": {
+            "question_key": {"type": "string"},
+            "number": STRING_OR_NULL,
+            "level": INTEGER_OR_NULL,
+            "not_applicable": {"type": "boolean"},
+            "comment": {"type": "string"},
+            "updated_at": {"type": ["string", "null"], "format": "date-time"},
+        },
+    },
+    "Assessment": {
+        "allOf": [
+            _ref("UnitScores"),
+            {
+                "type": "object",
+                "required": ["round", "version", "submitted_at", "percent_to_target", "answers"],
+                "properties": {
+                    "round": _ref("Round"),
+                    "version": {"type": "integer"},
+                    "submitted_at": {"type": ["string", "null"], "format": "date-time"},
+                    "percent_to_target": NUMBER_OR_NULL,
+                    "answers": {"type": "array", "items": _ref("Answer")},
+                },
+            },
+        ]
+    },
+    "Distribution": {
+        "type": "object",
+        "required": ["n", "min", "q1", "median", "q3", "max"],
+        "properties": {
+            "n": {"type": "integer"},
+            "min": NUMBER_OR_NULL,
+            "q1": NUMBER_OR_NULL,
+            "median": NUMBER_OR_NULL,
+            "q3": NUMBER_OR_NULL,
+            "max": NUMBER_OR_NULL,
+        },
+    },
+    "Benchmark": {
+        "type": "object",
+        "required": ["round", "assessments", "minimum_units", "overall", "themes"],
+        "properties": {
+            "round": _ref("Round"),
+            "assessments": {"type": "integer"},
+            "minimum_units": {"type": "integer"},
+            "overall": _ref("Distribution"),
+            "themes": {
+                "type": "array",
+                "items": {
+                    "allOf": [
+                        _ref("Distribution"),
+                        {
+                            "type": "object",
+                            "required": ["key", "title", "capabilities"],
+                            "properties": {
+                                "key": {"type": "string"},
+                                "title": {"type": "string"},
+                                "capabilities": {
+                                    "type": "array",
+                                    "items": {
+                                        "allOf": [
+                                            _ref("Distribution"),
+                                            {
+                                                "type": "object",
+                                                "required": ["key", "title"],
+                                                "properties": {
+                                                    "key": {"type": "string"},
+                                                    "title": {"type": "string"},
+                                                },
+                                            },
+                                        ]
+                                    },
+                                },
+                            },
+                        },
+                    ]
+                },
+            },
+        },
+    },
+}
+
+ROUND_CODE = {
+    "name": "code",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string"},
+    "example": "2026-1",
+}
+COMMON_ERRORS = {
+    "401": _error("Niet ingelogd en geen geldig token"),
+    "404": _error("Onbekende ronde of vragenlijst"),
+}
+
+OPENAPI: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "DTS Volwassenheidsscan API",
+        "version": "1",
+        "description": (
+            "Read-only. Same roles and access rules as the web pages. Authenticate with the session "
+            "cookie of a logged-in user or with `Authorization: Bearer <token>` (a personal token that "
+            "an admin issues and revokes). Scores have one decimal, as on the pages and in the PDF reports."
+        ),
+    },
+    "servers": [{"url": "/api/v1"}],
+    "security": [{"bearer": []}, {"session": []}],
+    "paths": {
+        "/rounds": {
+            "get": {
+                "summary": "All rounds with their status and questionnaire version",
+                "operationId": "listRounds",
+                "responses": {
+                    "200": _ok("The rounds, newest first", "RoundList"),
+                    "401": COMMON_ERRORS["401"],
+                },
+            }
+        },
+        "/rounds/{code}/scores": {
+            "get": {
+                "summary": "Per unit: status, completeness, overall and per-speerpunt score, attained level, target and gap",
+                "description": "For transformation leads, coordinators and admins.",
+                "operationId": "roundScores",
+                "parameters": [
+                    ROUND_CODE,
+                    {
+                        "name": "status",
+                        "in": "query",
+                        "required": False,
+                        "description": "Only assessments in these statuses (repeat the parameter); default all.",
+                        "schema": {"type": "array", "items": {"enum": STATUSES}},
+                        "style": "form",
+                        "explode": True,
+                    },
+                ],
+                "responses": {
+                    "200": _ok("Scores per unit", "RoundScores"),
+                    "400": _error("Unknown status"),
+                    "403": _error("Not for representatives"),
+                    **COMMON_ERRORS,
+                },
+            }
+        },
+        "/assessments/{id}": {
+            "get": {
+                "summary": "One assessment with its scores and answers",
+                "description": "For the unit's representative, and for leads, coordinators and admins.",
+                "operationId": "getAssessment",
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "responses": {"200": _ok("The assessment", "Assessment"), **COMMON_ERRORS},
+            }
+        },
+        "/rounds/{code}/benchmark": {
+            "get": {
+                "summary": "Defensie-wide figures of the round (submitted and approved assessments)",
+                "description": "A scope with fewer than `minimum_units` units shows only its count.",
+                "operationId": "roundBenchmark",
+                "parameters": [ROUND_CODE],
+                "responses": {"200": _ok("The benchmark", "Benchmark"), **COMMON_ERRORS},
+            }
+        },
+    },
+    "components": {
+        "schemas": SCHEMAS,
+        "securitySchemes": {
+            "bearer": {"type": "http", "scheme": "bearer", "description": "A personal API token (dts_...)"},
+            "session": {"type": "apiKey", "in": "cookie", "name": "session"},
+        },
+    },
+}
