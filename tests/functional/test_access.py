@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 
 from assessment.assessments.models import Answer, Assessment, AssessmentStatus
 from assessment.auth.models import Role, User
-from assessment.units.models import Unit
 from assessment.auth.services import hash_password
+from assessment.units.models import Unit
 from tests import factories
 from tests.helpers import PASSWORD, WebClient, text_of
 
@@ -46,6 +46,8 @@ MATRIX: dict[str, tuple[Any, ...]] = {
     "POST /assessments/{submitted}/approve":   (LOGIN,    403,     404,       403,  DONE,        DONE),
     "GET /assessments/{submitted}/return":     (LOGIN,    403,     404,       403,  200,         200),
     "POST /assessments/{submitted}/return":    (LOGIN,    403,     404,       403,  DONE,        DONE),
+    "GET /assessments/{draft}/results":        (LOGIN,    200,     404,       200,  200,         200),
+    "GET /assessments/{submitted}/results":    (LOGIN,    200,     404,       200,  200,         200),
     "GET /assessments/{missing}":              (LOGIN,    404,     404,       404,  404,         404),
     "GET /logout":                             (LOGIN,    200,     200,       200,  200,         200),
     "POST /logout":                            (LOGIN,    DONE,    DONE,      DONE, DONE,        DONE),
@@ -94,7 +96,9 @@ def world(factory) -> World:
         other_draft=factory.assessment(other_unit, current),
         users={
             "own_rep": factory.user(Role.REPRESENTATIVE, units=[own_unit], name="Eigen Vertegenwoordiger"),
-            "other_rep": factory.user(Role.REPRESENTATIVE, units=[other_unit], name="Andere Vertegenwoordiger"),
+            "other_rep": factory.user(
+                Role.REPRESENTATIVE, units=[other_unit], name="Andere Vertegenwoordiger"
+            ),
             "lead": factory.user(Role.LEAD),
             "coordinator": factory.user(Role.COORDINATOR),
             "admin": factory.user(Role.ADMIN),
@@ -127,7 +131,14 @@ def stored(db_session, world: World) -> tuple[Any, ...]:
     draft = db_session.get(Assessment, world.draft.id)
     submitted = db_session.get(Assessment, world.submitted.id)
     answers = db_session.scalar(select(func.count()).select_from(Answer))
-    return (draft.status, draft.version, submitted.status, submitted.version, submitted.return_reason, answers)
+    return (
+        draft.status,
+        draft.version,
+        submitted.status,
+        submitted.version,
+        submitted.return_reason,
+        answers,
+    )
 
 
 EFFECTS: dict[str, Callable[[Any, World, WebClient], bool]] = {

@@ -24,7 +24,9 @@ def setting(factory):
     submitted = factory.assessment(
         unit, factory.round(questionnaire, code="2025-2"), status=AssessmentStatus.SUBMITTED
     )
-    rep = factory.user(Role.REPRESENTATIVE, units=[unit], email="rep@test.local", name="Piet Vertegenwoordiger")
+    rep = factory.user(
+        Role.REPRESENTATIVE, units=[unit], email="rep@test.local", name="Piet Vertegenwoordiger"
+    )
     coordinator = factory.user(Role.COORDINATOR, email="coordinator@test.local")
     return draft, submitted, rep, coordinator
 
@@ -54,7 +56,6 @@ def stays_on_this_site(location: str) -> bool:
 
 
 def test_logging_in_with_the_right_password_opens_the_home_page(client, setting):
-    *_, rep, _ = setting
     response = client.submit("/login", {"email": "rep@test.local", "password": PASSWORD})
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
@@ -225,7 +226,7 @@ def test_every_page_sends_the_security_headers(client, setting):
     responses |= {page: client.get(page) for page in _pages(setting)}
     for page, response in responses.items():
         policy = dict(
-            (directive.strip().split(" ", 1) + [""])[:2]
+            [*directive.strip().split(" ", 1), ""][:2]
             for directive in response.headers.get("Content-Security-Policy", "").split(";")
             if directive.strip()
         )
@@ -249,7 +250,8 @@ def test_no_page_loads_or_links_anything_from_outside_the_site(client, setting):
         assert urls, f"no links found on {page}: the check would prove nothing"
         external = [url for url in urls if EXTERNAL.match(url)]
         assert external == [], f"{page} refers to {external}"
-        assert not re.search(r"https?://", html), f"{page} mentions an outside address"
+        without_namespaces = re.sub(r'\sxmlns(?::\w+)?="[^"]*"', "", html)  # names, not addresses
+        assert not re.search(r"https?://", without_namespaces), f"{page} mentions an outside address"
         stylesheets |= {url for url in urls if url.endswith(".css")}
     assert stylesheets
     for stylesheet in stylesheets:

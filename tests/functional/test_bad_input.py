@@ -150,7 +150,9 @@ def test_a_field_for_a_question_that_is_not_on_this_page_is_refused(
 # -- the toelichting ------------------------------------------------------------------------------
 
 
-def test_a_toelichting_of_4001_characters_is_refused_with_a_message_that_names_it(client, setting, db_session):
+def test_a_toelichting_of_4001_characters_is_refused_with_a_message_that_names_it(
+    client, setting, db_session
+):
     assessment, rep, _ = setting
     q11, q12, *_ = questions_of(assessment)
     client.login(rep.email)

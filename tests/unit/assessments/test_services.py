@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, select
 
 from assessment import db
 from assessment.assessments import services
@@ -128,7 +128,7 @@ def test_saving_stores_the_answers_and_raises_the_version(setting):
 
 
 def test_saving_writes_only_what_changed_and_counts_it(setting):
-    q11, q12, q21, q22 = setting.questions
+    q11, q12, q21, _ = setting.questions
     save(setting, {0: AnswerInput(3), 1: AnswerInput(not_applicable=True)})
 
     changed = save(
@@ -163,7 +163,10 @@ def test_a_save_writes_one_audit_event_with_old_and_new_per_question_key(setting
     q11, q12, q21, _ = setting.questions
     save(setting, {0: AnswerInput(3)})
 
-    save(setting, {0: AnswerInput(4, comment="Beter geworden"), 1: AnswerInput(not_applicable=True), 2: AnswerInput()})
+    save(
+        setting,
+        {0: AnswerInput(4, comment="Beter geworden"), 1: AnswerInput(not_applicable=True), 2: AnswerInput()},
+    )
 
     first, second = events("assessment.answers", setting.assessment)
     assert first.new == {q11.key: {"level": 3, "comment": ""}}
@@ -279,7 +282,10 @@ def test_only_a_submitted_assessment_can_be_approved_or_returned(factory, settin
         services.approve(assessment, expected_version=assessment.version, user=setting.coordinator)
     with pytest.raises(NotEditable):
         services.return_for_changes(
-            assessment, reason="Graag aanvullen", expected_version=assessment.version, user=setting.coordinator
+            assessment,
+            reason="Graag aanvullen",
+            expected_version=assessment.version,
+            user=setting.coordinator,
         )
     db.session.expire_all()
     assert assessment.status is status
@@ -324,7 +330,10 @@ def test_a_returned_assessment_carries_the_reason_and_can_be_changed_and_submitt
 
 
 def test_progress_counts_not_applicable_as_answered_and_a_bare_toelichting_not(setting):
-    save(setting, {0: AnswerInput(not_applicable=True), 1: AnswerInput(2), 2: AnswerInput(comment="Weet nog niet")})
+    save(
+        setting,
+        {0: AnswerInput(not_applicable=True), 1: AnswerInput(2), 2: AnswerInput(comment="Weet nog niet")},
+    )
     progress = services.progress_for([setting.assessment])
     assert progress == {setting.assessment.id: Progress(answered=2, total=4)}
     assert not progress[setting.assessment.id].is_complete

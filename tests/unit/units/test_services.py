@@ -96,7 +96,9 @@ def test_a_file_without_header_starts_at_line_one():
     ],
 )
 def test_a_bad_line_is_named_with_its_number(line, message):
-    (found,) = messages_for(f"code;name;kind;parent_code\nCLAS;Commando Landstrijdkrachten;commando;\n{line}\n")
+    (found,) = messages_for(
+        f"code;name;kind;parent_code\nCLAS;Commando Landstrijdkrachten;commando;\n{line}\n"
+    )
     assert found.startswith(f"{SOURCE}, regel 3: ")
     assert message in found
 
