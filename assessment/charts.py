@@ -10,10 +10,12 @@ from __future__ import annotations
 import itertools
 import math
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
+
+from assessment.scoring import AssessmentResult
 
 FONT = "DejaVu Sans, Verdana, Arial, sans-serif"
 
@@ -172,6 +174,33 @@ def radar(
     parts += legend_parts
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 (every text above went through escape())
+
+
+def result_radar(
+    result: AssessmentResult,
+    *,
+    unit_code: str,
+    unit_name: str,
+    medians: Mapping[str, float | None],
+    levels: Sequence[int],
+    chart_id: str = "radar",
+) -> Markup:
+    """The unit's radar: its score, its target and (where shown) the Defensie median per theme."""
+    axes = [f"{i}. {theme.title}" for i, theme in enumerate(result.themes, start=1)]
+    series = [
+        Series(f"Score {unit_code}", [t.score for t in result.themes], UNIT),
+        Series("Doel", [t.target for t in result.themes], TARGET),
+    ]
+    if any(medians.get(t.key) is not None for t in result.themes):
+        series.append(Series("Mediaan Defensie", [medians.get(t.key) for t in result.themes], MEDIAN))
+    return radar(
+        axes,
+        series,
+        levels=levels,
+        chart_id=chart_id,
+        title=f"Score per speerpunt van {unit_name}",
+        description=describe_series(axes, series),
+    )
 
 
 def describe_series(axes: Sequence[str], series: Sequence[Series]) -> str:

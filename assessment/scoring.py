@@ -90,6 +90,15 @@ class QuestionnaireData:
         """The scale's name for ``level`` (e.g. "Gedefinieerd")."""
         return next((s.label for s in self.scale if s.level == level), None)
 
+    def question_numbers(self) -> dict[str, str]:
+        """ "2.3" for the third question of the second theme, by question key: the number that
+        pages, reports and exports all print, short enough to say aloud."""
+        return {
+            question.key: f"{t}.{q}"
+            for t, theme in enumerate(self.themes, start=1)
+            for q, question in enumerate(theme.questions, start=1)
+        }
+
 
 @dataclass(frozen=True)
 class AnswerData:

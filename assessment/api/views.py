@@ -127,11 +127,7 @@ def assessment(assessment_id: int) -> Any:
         raise ApiError(404, "Deze vragenlijst bestaat niet, of u hebt er geen toegang toe.")
     result = assessment_services.result_for(found)
     data = assessment_services.questionnaire_data(found.round.questionnaire)
-    numbers = {
-        q.key: f"{t}.{n}"
-        for t, theme in enumerate(data.themes, start=1)
-        for n, q in enumerate(theme.questions, start=1)
-    }
+    numbers = data.question_numbers()
     rows = session.execute(
         select(Question.key, Answer.level, Answer.is_not_applicable, Answer.comment, Answer.updated_at)
         .join(Question, Question.id == Answer.question_id)

@@ -324,6 +324,18 @@ def assessments_for(user: User, *, round_ids: Iterable[int] | None = None) -> li
 
 COUNTED = (AssessmentStatus.SUBMITTED, AssessmentStatus.APPROVED)
 MIN_UNITS_FOR_MEDIAN = 3  # below this, a median would single out a unit
+
+
+def shown_median(distribution: scoring.Distribution) -> float | None:
+    """The median, or None when fewer than MIN_UNITS_FOR_MEDIAN units are in it, so that no
+    single unit can be recognised in a Defensie-wide figure."""
+    return distribution.median if distribution.n >= MIN_UNITS_FOR_MEDIAN else None
+
+
+def shown_medians(distributions: Mapping[str, scoring.Distribution]) -> dict[str, float | None]:
+    return {key: shown_median(d) for key, d in distributions.items()}
+
+
 _questionnaire_cache: dict[tuple[str, str], scoring.QuestionnaireData] = {}
 
 

@@ -40,13 +40,10 @@ def _may_edit(assessment: Assessment) -> bool:
     )
 
 
-def question_numbers(themes: list[Theme]) -> dict[int, str]:
-    """'2.3' for the third question of the second speerpunt: short enough to say aloud."""
-    numbers = {}
-    for t, theme in enumerate(themes, start=1):
-        for q, question in enumerate(theme.questions, start=1):
-            numbers[question.id] = f"{t}.{q}"
-    return numbers
+def question_numbers(assessment: Assessment, themes: list[Theme]) -> dict[int, str]:
+    """The printed question numbers ("2.3"), by question id for the forms."""
+    by_key = services.questionnaire_data(assessment.round.questionnaire).question_numbers()
+    return {question.id: by_key[question.key] for theme in themes for question in theme.questions}
 
 
 @bp.route("/")
@@ -88,7 +85,7 @@ def theme(assessment_id: int, theme_key: str) -> Any:
         abort(404)
     current = themes[index]
     questions = current.questions
-    numbers = question_numbers(themes)
+    numbers = question_numbers(assessment, themes)
     answers = services.answers_by_question(assessment)
     may_edit = _may_edit(assessment)
     form = answers_form(questions, numbers, answers, version=assessment.version)
@@ -209,7 +206,7 @@ def submit(assessment_id: int) -> Any:
         assessment=assessment,
         form=form,
         unanswered=unanswered,
-        numbers=question_numbers(themes),
+        numbers=question_numbers(assessment, themes),
         progress=services.total_progress(per_theme),
         problem=problem,
     ), (409 if problem else 200)
@@ -277,10 +274,7 @@ def results(assessment_id: int) -> Any:
     data = services.questionnaire_data(assessment.round.questionnaire)
     result = services.result_for(assessment)
     bench = services.round_benchmark(assessment.round)
-    medians = {
-        key: dist.median if dist.n >= services.MIN_UNITS_FOR_MEDIAN else None
-        for key, dist in bench.themes.items()
-    }
+    medians = services.shown_medians(bench.themes)
     previous = services.previous_assessment(assessment)
     changes = scoring.theme_changes(services.result_for(previous), result) if previous else {}
 
@@ -292,20 +286,12 @@ def results(assessment_id: int) -> Any:
         if any(r.theme_key == theme.key for r in shown)
     ]
 
-    axes = [f"{i}. {theme.title}" for i, theme in enumerate(result.themes, start=1)]
-    series = [charts.Series(f"Score {assessment.unit.code}", [t.score for t in result.themes], charts.UNIT)]
-    series.append(charts.Series("Doel", [t.target for t in result.themes], charts.TARGET))
-    if any(v is not None for v in medians.values()):
-        series.append(
-            charts.Series("Mediaan Defensie", [medians.get(t.key) for t in result.themes], charts.MEDIAN)
-        )
-    radar = charts.radar(
-        axes,
-        series,
+    radar = charts.result_radar(
+        result,
+        unit_code=assessment.unit.code,
+        unit_name=assessment.unit.name,
+        medians=medians,
         levels=[s.level for s in data.scale],
-        chart_id="radar",
-        title=f"Score per speerpunt van {assessment.unit.name}",
-        description=charts.describe_series(axes, series),
     )
     return render_template(
         "assessments/results.html",
@@ -321,10 +307,6 @@ def results(assessment_id: int) -> Any:
         show_all=show_all,
         hidden_count=len(result.recommendations) - len(shown),
         ranks={rec.question_key: rank for rank, rec in enumerate(result.recommendations, start=1)},
-        numbers={
-            question.key: f"{t}.{q}"
-            for t, theme in enumerate(data.themes, start=1)
-            for q, question in enumerate(theme.questions, start=1)
-        },
+        numbers=data.question_numbers(),
         min_units=services.MIN_UNITS_FOR_MEDIAN,
     )

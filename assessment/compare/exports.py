@@ -190,11 +190,7 @@ def _answers_sheet(sheet: object, dashboard: Dashboard) -> None:
             .join(Theme, Theme.id == Capability.theme_id)
             .where(Assessment.round_id == dashboard.round.id, Assessment.unit_id.in_(unit_ids))
         )
-        numbers = {
-            question.key: f"{t}.{q}"
-            for t, theme in enumerate(dashboard.data.themes, start=1)
-            for q, question in enumerate(theme.questions, start=1)
-        }
+        numbers = dashboard.data.question_numbers()
         records = sorted(session.execute(query).all(), key=lambda r: (order[r[0]], r[1], r[9], r[10]))
         for unit_id, _tp, theme, capability, key, text, level, nvt, comment, _cp, _qp in records:
             code, name = names[unit_id]

@@ -287,7 +287,9 @@ def sort_rows(rows: list[Row], columns: Sequence[Column], key: str, descending: 
 
     scored = [r for r in rows if value(r) is not None]
     unscored = sorted((r for r in rows if value(r) is None), key=lambda r: r.unit_name.lower())
-    scored.sort(key=lambda r: (value(r), r.unit_name.lower()), reverse=descending)
+    # Two stable sorts: equal scores stay in name order (A to Z) in both directions.
+    scored.sort(key=lambda r: r.unit_name.lower())
+    scored.sort(key=value, reverse=descending)  # type: ignore[arg-type,return-value]
     return scored + unscored
 
 
@@ -331,7 +333,6 @@ def trend(unit_code: str | None) -> list[TrendRound]:
     """
     rounds = list(session.scalars(select(Round).order_by(Round.created_at)))
     unit = session.scalar(select(Unit).where(Unit.code == unit_code)) if unit_code else None
-    minimum = assessment_services.MIN_UNITS_FOR_MEDIAN
     out = []
     for round_ in rounds:
         scored = assessment_services.round_scores(round_)
@@ -341,8 +342,8 @@ def trend(unit_code: str | None) -> list[TrendRound]:
             TrendRound(
                 code=round_.code,
                 name=round_.name,
-                medians={k: d.median if d.n >= minimum else None for k, d in bench.themes.items()},
-                overall_median=bench.overall.median if bench.overall.n >= minimum else None,
+                medians=assessment_services.shown_medians(bench.themes),
+                overall_median=assessment_services.shown_median(bench.overall),
                 unit_scores={t.key: t.score for t in mine.themes} if mine else None,
                 unit_overall=mine.score if mine else None,
             )

@@ -40,11 +40,8 @@ def dashboard(round_code: str) -> Any:
     data = board.data
     levels = [s.level for s in data.scale]
     minimum = services.assessment_services.MIN_UNITS_FOR_MEDIAN
-    medians = [
-        d.median if d.n >= minimum else None
-        for d in (board.benchmark.themes.get(t.key) for t in data.themes)
-        if d
-    ]
+    shown = services.assessment_services.shown_medians(board.benchmark.themes)
+    medians = [shown.get(t.key) for t in data.themes]
 
     overlay_units = services.overlay(board)
     overlay_chart = None

@@ -146,9 +146,8 @@ def unit_report(assessment: Assessment) -> UnitReport:
     data = assessment_services.questionnaire_data(questionnaire)
     result = assessment_services.result_for(assessment)
     bench = assessment_services.round_benchmark(assessment.round)
-    minimum = assessment_services.MIN_UNITS_FOR_MEDIAN
-    medians = {k: d.median if d.n >= minimum else None for k, d in bench.themes.items()}
-    capability_medians = {k: d.median if d.n >= minimum else None for k, d in bench.capabilities.items()}
+    medians = assessment_services.shown_medians(bench.themes)
+    capability_medians = assessment_services.shown_medians(bench.capabilities)
     previous = assessment_services.previous_assessment(assessment)
     changes = (
         scoring.theme_changes(assessment_services.result_for(previous), result)
@@ -156,28 +155,10 @@ def unit_report(assessment: Assessment) -> UnitReport:
         else {}
     )
     levels = [s.level for s in data.scale]
-    numbers = {
-        question.key: f"{t}.{q}"
-        for t, theme in enumerate(data.themes, start=1)
-        for q, question in enumerate(theme.questions, start=1)
-    }
+    numbers = data.question_numbers()
 
-    axes = [f"{i}. {theme.title}" for i, theme in enumerate(result.themes, start=1)]
-    series = [
-        charts.Series(f"Score {assessment.unit.code}", [t.score for t in result.themes], charts.UNIT),
-        charts.Series("Doel", [t.target for t in result.themes], charts.TARGET),
-    ]
-    if any(v is not None for v in medians.values()):
-        series.append(
-            charts.Series("Mediaan Defensie", [medians.get(t.key) for t in result.themes], charts.MEDIAN)
-        )
-    radar = charts.radar(
-        axes,
-        series,
-        levels=levels,
-        chart_id="radar",
-        title=f"Score per speerpunt van {assessment.unit.name}",
-        description=charts.describe_series(axes, series),
+    radar = charts.result_radar(
+        result, unit_code=assessment.unit.code, unit_name=assessment.unit.name, medians=medians, levels=levels
     )
 
     appendix = _appendix(assessment, numbers)
@@ -330,11 +311,7 @@ def round_report(round_: Round) -> RoundReport:
     statuses = Counter(
         session.scalars(select(Assessment.status).where(Assessment.round_id == round_.id)).all()
     )
-    numbers = {
-        question.key: f"{t}.{q}"
-        for t, theme in enumerate(data.themes, start=1)
-        for q, question in enumerate(theme.questions, start=1)
-    }
+    numbers = data.question_numbers()
     questions = {q.key: (theme, q) for theme in data.themes for q in theme.questions}
     ordered = sorted(counted.values(), key=lambda pair: pair[0].unit.code)
 

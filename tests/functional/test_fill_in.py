@@ -52,8 +52,14 @@ def test_saved_answers_are_still_there_after_logging_out_and_in(client, setting,
     q1, q2 = assessment.round.questionnaire.themes[0].questions
     client.login(rep.email)
     url = f"/assessments/{assessment.id}/thema-1"
-    response = client.submit(url, answer_form(assessment, {q1.id: "3", q2.id: "nvt"} if q2.allow_not_applicable
-                                              else {q1.id: "nvt", q2.id: "3"}, {q1.id: "Zie het verbindingsplan"}))
+    response = client.submit(
+        url,
+        answer_form(
+            assessment,
+            {q1.id: "3", q2.id: "nvt"} if q2.allow_not_applicable else {q1.id: "nvt", q2.id: "3"},
+            {q1.id: "Zie het verbindingsplan"},
+        ),
+    )
     assert response.status_code == 302
     client.logout()
     client.login(rep.email)
