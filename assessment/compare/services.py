@@ -289,7 +289,7 @@ def sort_rows(rows: list[Row], columns: Sequence[Column], key: str, descending: 
     unscored = sorted((r for r in rows if value(r) is None), key=lambda r: r.unit_name.lower())
     # Two stable sorts: equal scores stay in name order (A to Z) in both directions.
     scored.sort(key=lambda r: r.unit_name.lower())
-    scored.sort(key=value, reverse=descending)  # type: ignore[arg-type,return-value]
+    scored.sort(key=value, reverse=descending)  # type: ignore[arg-type]
     return scored + unscored
 
 
