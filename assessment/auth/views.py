@@ -35,15 +35,31 @@ def load_user(user_id: str) -> User | None:
     return user if user is not None and user.is_active else None
 
 
+def _bearer_token(request: Any) -> str | None:
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    return secret.strip() if scheme.lower() == "bearer" and secret.strip() else None
+
+
 @login_manager.request_loader
 def load_user_from_token(request: Any) -> User | None:
     """The JSON API also accepts ``Authorization: Bearer <token>``; the pages do not."""
     if not request.path.startswith("/api/"):
         return None
-    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not secret:
-        return None
-    return user_for_token(secret.strip())
+    secret = _bearer_token(request)
+    return user_for_token(secret) if secret else None
+
+
+@bp.before_app_request
+def _token_before_session() -> None:
+    """An API request with a token is the token's user (or nobody), whatever cookie comes along.
+
+    Flask-Login's "strong" session protection turns a session without a login in it (one that
+    holds only a CSRF token or a flash message, after a visit to /login) into an anonymous user
+    before it asks the request loader, which would refuse a valid token. So the token is read
+    first; the session is neither read nor changed.
+    """
+    if request.path.startswith("/api/") and _bearer_token(request):
+        login_manager._update_request_context_with_user(load_user_from_token(request))
 
 
 @login_manager.unauthorized_handler

@@ -10,7 +10,7 @@ from assessment.auth.models import Role
 from assessment.db import session
 from assessment.rounds import services
 from assessment.rounds.forms import targets_form
-from assessment.rounds.models import Round
+from assessment.rounds.models import Round, RoundStatus
 from assessment.units.models import Unit
 from assessment.units.services import get_unit
 
@@ -45,7 +45,7 @@ def targets(code: str) -> Any:
         units=units,
         own=own,
         defaults=defaults,
-        may_edit=current_user.role in EDITORS,
+        may_edit=current_user.role in EDITORS and round_.status is not RoundStatus.CLOSED,
     )
 
 
@@ -59,6 +59,9 @@ def unit_targets(code: str, unit_code: str) -> Any:
     units, own, defaults = services.targets_table(round_)
     if unit.id not in {u.id for u in units}:
         abort(404)
+    if round_.status is RoundStatus.CLOSED:
+        flash(f"Ronde {round_.code} is gesloten: de doelen liggen vast.", "info")
+        return redirect(url_for(".targets", code=round_.code))
     themes = round_.questionnaire.themes
     scale = round_.questionnaire.scale
     form = targets_form(themes, scale, own.get(unit.id, {}), defaults)

@@ -1,0 +1,513 @@
+"""PDF reports: the unit report a commander reads, the round report, every unit report at once
+(ZIP and command line), and the safety of rendering user text.
+
+The PDFs are read back with pypdf: what a reader (or a screen reader) gets out of the file.
+Rendering takes a second or more per report, so the one rich unit report is rendered once for
+the module and the other tests render as few reports as they can.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assessment import db, formatting
+from assessment.app import create_app
+from assessment.assessments import services as assessment_services
+from assessment.assessments.models import AssessmentStatus
+from assessment.auth.models import Role
+from assessment.reports import services
+from assessment.reports.services import STATIC_PREFIX, FetchRefused, StaticOnlyFetcher
+from assessment.rounds.models import Round
+from tests.factories import Factory
+from tests.helpers import WebClient
+
+# WeasyPrint (70) opens its sRGB profile for PDF/A output and never closes it; the leak is
+# WeasyPrint's, not ours, and filterwarnings = error would turn it into a failure.
+pytestmark = pytest.mark.filterwarnings(r"ignore:unclosed file .*sRGB2014\.icc:ResourceWarning")
+
+MARKING = "DEPARTEMENTAAL VERTROUWELIJK"
+REPORT_CSS = STATIC_PREFIX + "css/report.css"
+
+
+def pdf_pages(data: bytes) -> list[str]:
+    """The text of every page, white space folded."""
+    reader = PdfReader(io.BytesIO(data))
+    return [" ".join((page.extract_text() or "").split()) for page in reader.pages]
+
+
+def pdf_text(data: bytes) -> str:
+    return " ".join(pdf_pages(data))
+
+
+def today_in_amsterdam() -> str:
+    return formatting.date(dt.datetime.now(dt.UTC).astimezone(formatting.local_zone()))
+
+
+@contextmanager
+def own_transaction(app, engine) -> Iterator[Session]:
+    """What the ``connection`` and ``db_session`` fixtures do for one test, for a fixture that
+    outlives a test: the app and a session of our own work in one transaction, rolled back."""
+    connection = engine.connect()
+    transaction = connection.begin()
+    database = app.extensions["database"]
+    database.bind = connection
+    database.session_options = {"join_transaction_mode": "create_savepoint"}
+    session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    try:
+        yield session
+    finally:
+        session.close()
+        database.bind = engine
+        database.session_options = {}
+        transaction.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def marking(app):
+    old = app.config["REPORT_MARKING"]
+    app.config["REPORT_MARKING"] = MARKING
+    yield MARKING
+    app.config["REPORT_MARKING"] = old
+
+
+# -- the unit report of the demo questionnaire, rendered once ------------------------------------
+
+
+@dataclass(frozen=True)
+class RenderedReport:
+    status: int
+    headers: dict[str, str]
+    pdf: bytes
+    pages: list[str]
+    printed_on: set[str]  # today's date just before and just after rendering
+    theme_titles: list[str]
+    top_steps: list[str]  # the top recommendation's next steps, as the questionnaire words them
+    second_question: str  # the question of the second recommendation
+
+
+@pytest.fixture(scope="module")
+def rich_report(app, engine) -> RenderedReport:
+    """13 Lichte Brigade's report on the DTS questionnaire, marked, as its representative downloads
+    it. The first question is at level 1 (gap 2 to target 3: the top recommendation); the first
+    question of speerpunt 2 at level 2 (gap 1); the rest of the first capability at target."""
+    with own_transaction(app, engine) as session:
+        factory = Factory(session)
+        unit = factory.unit("CLAS-13LTBRIG", name="13 Lichte Brigade")
+        questionnaire = factory.dts_questionnaire()
+        assessment = factory.assessment(unit, factory.round(questionnaire, code="2026-1"))
+        themes = questionnaire.themes
+        top, *rest = themes[0].capabilities[0].questions
+        factory.answer(assessment, top, 1, comment="Verbindingsplan is in de maak.")
+        for question in rest:
+            factory.answer(assessment, question, 3)
+        second = themes[1].capabilities[0].questions[0]
+        factory.answer(assessment, second, 2)
+        steps = {level.level: level.text("next_step") for level in top.levels}
+        rep = factory.user(Role.REPRESENTATIVE, units=[unit])
+
+        old = app.config["REPORT_MARKING"]
+        app.config["REPORT_MARKING"] = MARKING
+        try:
+            client = WebClient(app.test_client())
+            client.login(rep.email)
+            before = today_in_amsterdam()
+            response = client.get(f"/reports/assessments/{assessment.id}.pdf")
+            after = today_in_amsterdam()
+        finally:
+            app.config["REPORT_MARKING"] = old
+        return RenderedReport(
+            status=response.status_code,
+            headers=dict(response.headers),
+            pdf=response.data,
+            pages=pdf_pages(response.data) if response.status_code == 200 else [],
+            printed_on={before, after},
+            theme_titles=[theme.text("title") for theme in themes],
+            top_steps=[f"Van 1 naar 2: {steps[1]}", f"Van 2 naar 3: {steps[2]}"],
+            second_question=second.text("text"),
+        )
+
+
+def test_a_representative_downloads_his_units_report_as_a_named_pdf_attachment(rich_report):
+    assert rich_report.status == 200
+    assert rich_report.headers["Content-Type"] == "application/pdf"
+    assert rich_report.headers["Content-Disposition"] == 'attachment; filename="2026-1_CLAS-13LTBRIG.pdf"'
+    assert rich_report.pdf.startswith(b"%PDF-")
+
+
+def test_the_unit_report_names_the_unit_and_has_a_section_per_speerpunt(rich_report):
+    text = " ".join(rich_report.pages)
+    assert "Volwassenheidsrapport 13 Lichte Brigade CLAS-13LTBRIG" in text
+    assert len(rich_report.theme_titles) == 5
+    for number, title in enumerate(rich_report.theme_titles, start=1):
+        assert f"{number}. {title}" in text
+        assert f"Aanbevelingen voor {title}" in text
+
+
+def test_the_summary_leads_with_the_top_recommendation_from_the_questionnaires_next_steps(rich_report):
+    text = " ".join(rich_report.pages)
+    summary = text.split("De vijf belangrijkste aanbevelingen", 1)[1].split(
+        "Verandering sinds de vorige ronde"
+    )[0]
+    first, second = summary.split("Vraag ")[1:3]
+    assert first.startswith("1.1:")
+    assert "Nu niveau 1, doel 3." in first
+    for step in rich_report.top_steps:
+        assert step in first
+    assert rich_report.second_question in second
+
+
+def test_every_page_says_pagina_x_van_y_and_carries_the_marking(rich_report):
+    pages = rich_report.pages
+    assert len(pages) > 3
+    for number, page in enumerate(pages, start=1):
+        assert f"pagina {number} van {len(pages)}" in page
+        assert MARKING in page
+        assert "13 Lichte Brigade (CLAS-13LTBRIG) – ronde 2026-1" in page  # running header
+
+
+def test_the_cover_gives_the_date_of_printing_in_dutch(rich_report):
+    cover = rich_report.pages[0]
+    assert "Gedrukt op" in cover
+    assert any(date in cover for date in rich_report.printed_on), (rich_report.printed_on, cover)
+
+
+def test_the_report_is_pdf_a_3a_with_title_author_and_language(rich_report):
+    reader = PdfReader(io.BytesIO(rich_report.pdf))
+    xmp = reader.xmp_metadata
+    assert xmp is not None
+    assert (xmp.pdfaid_part, xmp.pdfaid_conformance) == ("3", "A")
+    assert reader.metadata.title == "Volwassenheidsrapport 13 Lichte Brigade – 2026-1"
+    assert reader.metadata.author == services.AUTHOR
+    catalog = reader.trailer["/Root"]
+    assert catalog["/Lang"] == "nl"
+    # Level A: tagged, so that a screen reader can read it aloud in order.
+    assert catalog["/MarkInfo"]["/Marked"]
+    assert "/StructTreeRoot" in catalog
+
+
+# -- rendering a report by hand --------------------------------------------------------------------
+
+
+@pytest.fixture
+def small_round(factory):
+    """Round 2026-1 of a small questionnaire (2 speerpunten, 4 questions, target 3)."""
+    questionnaire = factory.questionnaire(themes=2, capabilities=1, questions=2)
+    return factory.round(questionnaire, code="2026-1")
+
+
+def test_a_report_for_a_unit_that_answered_nothing_still_renders(client, factory, small_round):
+    unit = factory.unit("CZSK-VLOOT", name="Operationele vloot")
+    assessment = factory.assessment(unit, small_round)
+    client.login(factory.user(Role.REPRESENTATIVE, units=[unit]).email)
+    response = client.get(f"/reports/assessments/{assessment.id}.pdf")
+    assert response.status_code == 200
+    pages = pdf_pages(response.data)
+    text = " ".join(pages)
+    assert "Operationele vloot" in text
+    assert "Totaalscore – op een schaal van 1 tot 5" in text
+    assert "Er is nog geen vraag met een niveau beantwoord" in text
+    assert text.count("Niet beantwoord") == 4
+    assert f"pagina {len(pages)} van {len(pages)}" in pages[-1]
+    assert MARKING not in text  # no marking unless one is set
+
+
+def test_html_in_a_toelichting_is_printed_as_text_and_nothing_is_fetched(app, app_ctx, factory, small_round):
+    unit = factory.unit("CLAS-OOCL", name="Operationeel Ondersteuningscommando Land")
+    assessment = factory.assessment(unit, small_round)
+    question = factory.questions(assessment)[0]
+    comment = 'Zie <img src="file:///etc/passwd"> en <link href="http://example.invalid/x.css"> hier.'
+    factory.answer(assessment, question, 2, comment=comment)
+
+    fetcher = StaticOnlyFetcher(app.static_folder)
+    pdf = services.render_unit_report(assessment_services.get_assessment(assessment.id), fetcher=fetcher)
+    assert f"Toelichting: {comment}" in pdf_text(pdf)
+    assert fetcher.requested == [REPORT_CSS]
+
+
+# -- the fetcher -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fetcher(app):
+    return StaticOnlyFetcher(app.static_folder)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "http://example.invalid/x.css",
+        "https://example.invalid/static/css/report.css",
+        "http://report.invalid/static/css/report.css",
+        STATIC_PREFIX + "../../../../../../etc/passwd",
+        STATIC_PREFIX + "css/../../app.py",  # a real file, but outside the static folder
+        STATIC_PREFIX + "css/bestaat-niet.css",
+    ],
+)
+def test_the_fetcher_refuses_everything_but_the_apps_own_static_files(fetcher, url):
+    with pytest.raises(FetchRefused):
+        fetcher.fetch(url)
+    assert fetcher.requested == [url]
+
+
+def test_the_fetcher_serves_a_static_file(fetcher, app):
+    response = fetcher.fetch(REPORT_CSS)
+    assert response.read() == (Path(app.static_folder) / "css" / "report.css").read_bytes()
+    assert response.headers.get_content_type() == "text/css"
+
+
+# -- who may download what ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def quick_rendering(monkeypatch):
+    """Access tests need the view, not the layout: rendering is replaced by a stub PDF."""
+    monkeypatch.setattr(services, "render_unit_report", lambda assessment, **kwargs: b"%PDF-stub unit")
+    monkeypatch.setattr(services, "render_round_report", lambda round_, **kwargs: b"%PDF-stub round")
+
+
+@pytest.fixture
+def two_units(factory, small_round):
+    own = factory.assessment(factory.unit("CLAS-13LTBRIG", name="13 Lichte Brigade"), small_round)
+    other = factory.assessment(factory.unit("CZSK-KM", name="Korps Mariniers"), small_round)
+    return own, other
+
+
+@pytest.mark.usefixtures("quick_rendering")
+def test_a_representative_gets_only_his_own_units_report_and_no_round_reports(client, factory, two_units):
+    own, other = two_units
+    client.login(factory.user(Role.REPRESENTATIVE, units=[own.unit]).email)
+    assert client.get(f"/reports/assessments/{own.id}.pdf").data == b"%PDF-stub unit"
+    assert client.get(f"/reports/assessments/{other.id}.pdf").status_code == 404
+    assert client.get("/reports/assessments/999999999.pdf").status_code == 404
+    assert client.get("/reports/rounds/2026-1.pdf").status_code == 403
+    assert client.get("/reports/rounds/2026-1/eenheidsrapporten.zip").status_code == 403
+
+
+@pytest.mark.usefixtures("quick_rendering")
+@pytest.mark.parametrize("role", [Role.LEAD, Role.COORDINATOR, Role.ADMIN])
+def test_leads_coordinators_and_admins_get_every_report(client, factory, two_units, role):
+    own, other = two_units
+    client.login(factory.user(role).email)
+    for assessment in (own, other):
+        assert client.get(f"/reports/assessments/{assessment.id}.pdf").data == b"%PDF-stub unit"
+    response = client.get("/reports/rounds/2026-1.pdf")
+    assert response.data == b"%PDF-stub round"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="ronderapport_2026-1_alle.pdf"'
+    assert client.get("/reports/rounds/2026-1/eenheidsrapporten.zip").status_code == 200
+    assert client.get("/reports/rounds/1999-9.pdf").status_code == 404
+    assert client.get("/reports/rounds/1999-9/eenheidsrapporten.zip").status_code == 404
+
+
+@pytest.mark.usefixtures("quick_rendering")
+def test_an_anonymous_visitor_is_sent_to_the_login_page(client, two_units):
+    own, _ = two_units
+    for url in (
+        f"/reports/assessments/{own.id}.pdf",
+        "/reports/rounds/2026-1.pdf",
+        "/reports/rounds/2026-1/eenheidsrapporten.zip",
+    ):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/login")
+
+
+# -- the round report and the ZIP --------------------------------------------------------------------
+
+
+def answer_all(factory, assessment, level: int) -> None:
+    for question in factory.questions(assessment):
+        factory.answer(assessment, question, level)
+
+
+def test_the_round_report_gives_participation_every_speerpunt_and_the_marking(client, factory, marking):
+    questionnaire = factory.questionnaire(themes=3, capabilities=1, questions=2)
+    round_ = factory.round(questionnaire, code="2026-1")
+    for code, level, status in [
+        ("CLAS-11LMB", 2, AssessmentStatus.SUBMITTED),
+        ("CLAS-13LTBRIG", 4, AssessmentStatus.APPROVED),
+        ("CZSK-KM", 1, AssessmentStatus.DRAFT),
+    ]:
+        assessment = factory.assessment(factory.unit(code), round_, status=status)
+        answer_all(factory, assessment, level)
+    client.login(factory.user(Role.LEAD).email)
+    response = client.get("/reports/rounds/2026-1.pdf")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/pdf"
+    pages = pdf_pages(response.data)
+    text = " ".join(pages)
+    assert "2 van 3 eenheden ingediend of goedgekeurd" in text
+    for number in (1, 2, 3):
+        assert f"{number}. Thema {number}" in text
+    assert "CLAS-11LMB" in text and "CLAS-13LTBRIG" in text
+    for number, page in enumerate(pages, start=1):
+        assert marking in page
+        assert f"pagina {number} van {len(pages)}" in page
+
+
+def test_the_zip_holds_one_named_unit_report_per_unit_of_the_round(client, factory, small_round):
+    names = {"CLAS-11LMB": "11 Luchtmobiele Brigade", "CZSK-KM": "Korps Mariniers"}
+    for code, name in names.items():
+        factory.assessment(factory.unit(code, name=name), small_round)
+    client.login(factory.user(Role.COORDINATOR).email)
+    response = client.get("/reports/rounds/2026-1/eenheidsrapporten.zip")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/zip"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="2026-1_eenheidsrapporten.zip"'
+    with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
+        assert sorted(archive.namelist()) == ["2026-1_CLAS-11LMB.pdf", "2026-1_CZSK-KM.pdf"]
+        for code, name in names.items():
+            assert name in pdf_text(archive.read(f"2026-1_{code}.pdf"))
+
+
+def test_a_unit_whose_report_fails_is_listed_in_the_zip_and_the_others_are_in_it(
+    client, factory, small_round, monkeypatch
+):
+    for code in ("CLAS-11LMB", "CZSK-KM"):
+        factory.assessment(factory.unit(code), small_round)
+    fail_for(monkeypatch, "CLAS-11LMB")
+    client.login(factory.user(Role.COORDINATOR).email)
+    with zipfile.ZipFile(
+        io.BytesIO(client.get("/reports/rounds/2026-1/eenheidsrapporten.zip").data)
+    ) as archive:
+        assert sorted(archive.namelist()) == ["2026-1_CZSK-KM.pdf", "FOUTEN.txt"]
+        assert "CLAS-11LMB: RuntimeError: printer in brand" in archive.read("FOUTEN.txt").decode()
+
+
+# -- the command line --------------------------------------------------------------------------------
+
+
+def fail_for(monkeypatch, unit_code: str) -> None:
+    """Make rendering the unit report of ``unit_code`` fail; the others render as usual."""
+    real = services.render_unit_report
+
+    def render(assessment, **kwargs):
+        if assessment.unit.code == unit_code:
+            raise RuntimeError("printer in brand")
+        return real(assessment, **kwargs)
+
+    monkeypatch.setattr(services, "render_unit_report", render)
+
+
+def refused_in_one_line(result) -> str:
+    assert isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith("Fout: ")
+    return lines[0]
+
+
+def test_report_unit_writes_the_units_pdf(cli, factory, small_round, tmp_path):
+    factory.assessment(factory.unit("CLAS-13LTBRIG", name="13 Lichte Brigade"), small_round)
+    output = tmp_path / "rapporten" / "brigade.pdf"
+    result = cli.invoke(
+        args=["report", "unit", "--unit", "CLAS-13LTBRIG", "--round", "2026-1", "-o", str(output)]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"{output}: rapport van 13 Lichte Brigade (CLAS-13LTBRIG), ronde 2026-1." in result.stdout
+    assert "Volwassenheidsrapport 13 Lichte Brigade CLAS-13LTBRIG" in pdf_text(output.read_bytes())
+    assert [p.name for p in output.parent.iterdir()] == ["brigade.pdf"]  # no partial file left
+
+
+def test_report_round_writes_the_round_pdf(cli, factory, small_round, tmp_path):
+    factory.assessment(factory.unit("CLAS-13LTBRIG"), small_round, status=AssessmentStatus.SUBMITTED)
+    output = tmp_path / "ronde.pdf"
+    result = cli.invoke(args=["report", "round", "--round", "2026-1", "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    assert f"{output}: ronderapport 2026-1." in result.stdout
+    assert "1 van 1 eenheden ingediend of goedgekeurd" in pdf_text(output.read_bytes())
+
+
+def test_report_batch_writes_one_file_per_unit(cli, factory, small_round, tmp_path):
+    codes = ["CLAS-11LMB", "CLAS-13LTBRIG", "CZSK-KM"]
+    for code in codes:
+        factory.assessment(factory.unit(code), small_round)
+    out = tmp_path / "batch"
+    result = cli.invoke(args=["report", "batch", "--round", "2026-1", "--out", str(out), "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == [f"2026-1_{code}.pdf" for code in codes]
+    assert "3 van 3 rapporten geschreven" in result.stdout
+    assert all((out / f"2026-1_{code}.pdf").read_bytes().startswith(b"%PDF-") for code in codes)
+
+
+def test_a_failing_unit_in_a_batch_is_reported_and_the_others_are_still_written(
+    cli, factory, small_round, tmp_path, monkeypatch
+):
+    for code in ("CLAS-11LMB", "CLAS-13LTBRIG", "CZSK-KM"):
+        factory.assessment(factory.unit(code), small_round)
+    fail_for(monkeypatch, "CLAS-13LTBRIG")
+    out = tmp_path / "batch"
+    result = cli.invoke(args=["report", "batch", "--round", "2026-1", "--out", str(out), "--jobs", "1"])
+    assert isinstance(result.exception, SystemExit)
+    assert result.exit_code == 1
+    assert sorted(p.name for p in out.iterdir()) == ["2026-1_CLAS-11LMB.pdf", "2026-1_CZSK-KM.pdf"]
+    assert "2 van 3 rapporten geschreven" in result.stdout
+    assert result.stderr.splitlines() == [
+        "Mislukt: CLAS-13LTBRIG: RuntimeError: printer in brand",
+        "Fout: 1 rapport niet gemaakt; de andere staan klaar",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            ["unit", "--unit", "BESTAAT-NIET", "--round", "2026-1"],
+            "Fout: --unit: eenheid 'BESTAAT-NIET' bestaat niet",
+        ),
+        (["unit", "--unit", "CLAS-13LTBRIG", "--round", "1999-9"], "Fout: ronde '1999-9' bestaat niet"),
+        (
+            ["unit", "--unit", "CLSK", "--round", "2026-1"],
+            "Fout: eenheid CLSK doet niet mee aan ronde 2026-1",
+        ),
+        (["round", "--round", "1999-9"], "Fout: ronde '1999-9' bestaat niet"),
+        (["batch", "--round", "1999-9"], "Fout: ronde '1999-9' bestaat niet"),
+    ],
+)
+def test_bad_codes_get_one_line_and_no_file(cli, factory, small_round, tmp_path, args, expected):
+    factory.assessment(factory.unit("CLAS-13LTBRIG"), small_round)
+    factory.unit("CLSK")  # exists, but not in the round
+    where = (
+        ["--out", str(tmp_path / "uit")] if args[0] == "batch" else ["-o", str(tmp_path / "uit" / "x.pdf")]
+    )
+    result = cli.invoke(args=["report", *args, *where])
+    assert refused_in_one_line(result) == expected
+    assert not (tmp_path / "uit").exists()
+
+
+def test_a_batch_in_two_worker_processes_writes_every_demo_units_report(scratch_database_url, tmp_path):
+    # Worker processes open their own connections, so they cannot see a test transaction: this
+    # test sets up a database of its own with the demo data.
+    app = create_app({"DATABASE_URL": scratch_database_url, "SECRET_KEY": "x", "REPORT_MARKING": ""})
+    try:
+        runner = app.test_cli_runner()
+        assert runner.invoke(args=["init", "--demo"]).exit_code == 0
+        with app.app_context():
+            round_ = db.session.scalar(select(Round).where(Round.code == "2026-1"))
+            codes = [code for _, code in services.assessments_in_round(round_)]
+        assert len(codes) == 16
+        out = tmp_path / "batch"
+        result = runner.invoke(
+            args=["report", "batch", "--round", "2026-1", "--out", str(out), "--jobs", "2"]
+        )
+        assert result.exit_code == 0, result.output
+        assert "16 van 16 rapporten geschreven" in result.stdout
+        assert "2 processen" in result.stdout
+        assert sorted(p.name for p in out.iterdir()) == sorted(f"2026-1_{code}.pdf" for code in codes)
+        assert all(p.read_bytes().startswith(b"%PDF-") for p in out.iterdir())
+    finally:
+        app.extensions["database"].engine.dispose()
