@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from assessment.formatting import decimal
 from assessment.scoring import AssessmentResult
 
 FONT = "DejaVu Sans, Verdana, Arial, sans-serif"
@@ -54,7 +55,7 @@ def _fmt(value: float) -> str:
 
 
 def _dutch(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",")
+    return decimal(value, 1)
 
 
 def _marker(shape: str, x: float, y: float, style: SeriesStyle, size: float = 4.5) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
 
 from markupsafe import Markup
 
@@ -23,11 +24,18 @@ MONTHS = (
 NO_VALUE = "–"
 
 
+def round_half_up(value: float, places: int = 1) -> float:
+    """Round as people do (2,25 → 2,3), not to even as Python does (2.25 → 2.2). Pages, PDFs,
+    exports and the API all round through here, so they show the same figure."""
+    quantum = Decimal(1).scaleb(-places)
+    return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
 def decimal(value: float | None, places: int = 1) -> str:
     """``3,4`` for 3.4; ``–`` for no value (never 0)."""
     if value is None:
         return NO_VALUE
-    text = f"{value:,.{places}f}"
+    text = f"{round_half_up(value, places):,.{places}f}"
     return text.replace(",", "\u00a0").replace(".", ",").replace("\u00a0", ".")
 
 

@@ -17,6 +17,7 @@ from assessment.assessments import services as assessment_services
 from assessment.assessments.models import Answer, AssessmentStatus
 from assessment.auth.access import can_view_unit
 from assessment.db import session
+from assessment.formatting import round_half_up
 from assessment.questionnaires.models import Question
 from assessment.rounds.models import Round
 from assessment.rounds.services import get_round, list_rounds
@@ -34,7 +35,7 @@ class ApiError(HTTPException):
 
 def _score(value: float | None) -> float | None:
     """Scores as the pages show them: one decimal."""
-    return None if value is None else round(value, 1)
+    return None if value is None else round_half_up(value, 1)
 
 
 def _round_json(round_: Round) -> dict[str, Any]:

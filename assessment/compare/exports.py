@@ -32,7 +32,7 @@ def safe_text(value: str) -> str:
 
 def rounded(value: float | None, places: int = 1) -> float | None:
     """The value as the pages show it (one decimal): exports carry the same figures."""
-    return None if value is None else round(value + 0.0, places)
+    return None if value is None else formatting.round_half_up(value, places)
 
 
 def _row_cells(dashboard: Dashboard, row: Row) -> list[object]:

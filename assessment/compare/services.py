@@ -309,6 +309,9 @@ def overlay(dashboard: Dashboard) -> list[OverlayUnit]:
         return []
     by_code = {row.unit_code: row for row in dashboard.rows}
     names = dict(dashboard.units_for_choice)
+    unknown = [code for code in dashboard.filters.overlay if code not in names]
+    if unknown:
+        dashboard.problems.append(f"Niet in deze ronde, dus niet vergeleken: {', '.join(unknown)}.")
     return [
         OverlayUnit(code, names.get(code, code), by_code[code].result if code in by_code else None)
         for code in dashboard.filters.overlay

@@ -1,0 +1,52 @@
+"""Dutch notation: what every page, PDF, export and the API print."""
+
+import datetime as dt
+
+import pytest
+
+from assessment.formatting import css_string, date, decimal, percentage, round_half_up
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (3.4, "3,4"),
+        (2.25, "2,3"),
+        (1.75, "1,8"),
+        (2.2499, "2,2"),
+        (3.0, "3,0"),
+        (None, "–"),
+        (1234.5, "1.234,5"),
+    ],
+)
+def test_a_score_has_one_decimal_with_a_comma_and_halves_round_up(value, shown):
+    assert decimal(value) == shown
+
+
+def test_no_value_is_a_dash_never_a_zero():
+    assert decimal(None) == "–"
+    assert percentage(None) == "–"
+
+
+def test_rounding_for_exports_and_the_api_gives_the_same_figure_as_the_page():
+    for value in (2.25, 2.35, 0.05, 4.449, 1 / 3):
+        assert decimal(round_half_up(value)) == decimal(value)
+
+
+def test_percentages_have_no_decimals_by_default():
+    assert percentage(0.725) == "73%"
+    assert percentage(1.0) == "100%"
+
+
+def test_dates_are_written_out_in_dutch():
+    assert date(dt.date(2025, 7, 3)) == "3 juli 2025"
+    assert date(dt.datetime(2026, 11, 29, 23, 0, tzinfo=dt.UTC)) == "29 november 2026"
+
+
+def test_a_css_string_cannot_end_the_string_the_rule_or_the_style_element():
+    text = str(css_string('Brigade"; } body { x: url(http://evil) } </style><script>'))
+    assert text.startswith('"') and text.endswith('"')
+    inner = text[1:-1]
+    for dangerous in ('"', ";", "}", "{", "<", ">", ":"):
+        assert dangerous not in inner
+    assert css_string("13 Lichte Brigade – 2026-1") == '"13 Lichte Brigade \\002013  2026-1"'
