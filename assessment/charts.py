@@ -73,6 +73,23 @@ def _line_attrs(style: SeriesStyle, width: float = 2.5) -> str:
     return f'stroke="{style.colour}" stroke-width="{width}"{dash} stroke-linejoin="round"'
 
 
+Point = tuple[float, float] | None
+
+
+def _points(
+    points: Sequence[Point], style: SeriesStyle, *, pairs: Sequence[tuple[Point, Point]]
+) -> list[str]:
+    """A line for every pair of present points (a missing value breaks the line), then a marker
+    on every present point."""
+    parts = [
+        f'<line x1="{_fmt(a[0])}" y1="{_fmt(a[1])}" x2="{_fmt(b[0])}" y2="{_fmt(b[1])}" {_line_attrs(style)}/>'
+        for a, b in pairs
+        if a is not None and b is not None
+    ]
+    parts += [_marker(style.marker, p[0], p[1], style) for p in points if p is not None]
+    return parts
+
+
 def _legend(series: Sequence[Series], x: float, y: float, width: float) -> tuple[list[str], float]:
     """Legend items in rows that fit ``width``; returns the SVG parts and the height used."""
     parts: list[str] = []
@@ -161,17 +178,10 @@ def radar(
             outline = " ".join(f"{_fmt(x)},{_fmt(y)}" for x, y in points)  # type: ignore[misc]
             fill = f'fill="{item.style.colour}" fill-opacity="0.15"' if item.style.fill else 'fill="none"'
             parts.append(f'<polygon points="{outline}" {fill} {_line_attrs(item.style)}/>')
+            parts += _points(points, item.style, pairs=[])
         else:
-            for i in range(n if n >= 3 else n - 1):
-                a, b = points[i], points[(i + 1) % n]
-                if a is not None and b is not None:
-                    parts.append(
-                        f'<line x1="{_fmt(a[0])}" y1="{_fmt(a[1])}" x2="{_fmt(b[0])}" y2="{_fmt(b[1])}" '
-                        f"{_line_attrs(item.style)}/>"
-                    )
-        for p in points:
-            if p is not None:
-                parts.append(_marker(item.style.marker, p[0], p[1], item.style))
+            closing = [(points[-1], points[0])] if n >= 3 else []
+            parts += _points(points, item.style, pairs=[*itertools.pairwise(points), *closing])
     parts += legend_parts
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 (every text above went through escape())
@@ -438,15 +448,7 @@ def lines(
         )
     for item in series:
         points = [xy(i, v) if v is not None else None for i, v in enumerate(item.values)]
-        for a, b in itertools.pairwise(points):
-            if a is not None and b is not None:
-                parts.append(
-                    f'<line x1="{_fmt(a[0])}" y1="{_fmt(a[1])}" x2="{_fmt(b[0])}" y2="{_fmt(b[1])}" '
-                    f"{_line_attrs(item.style)}/>"
-                )
-        for p in points:
-            if p is not None:
-                parts.append(_marker(item.style.marker, p[0], p[1], item.style))
+        parts += _points(points, item.style, pairs=list(itertools.pairwise(points)))
     parts += legend_parts
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 (every text above went through escape())

@@ -35,16 +35,24 @@ def rounded(value: float | None, places: int = 1) -> float | None:
     return None if value is None else formatting.round_half_up(value, places)
 
 
-def _row_cells(dashboard: Dashboard, row: Row) -> list[object]:
-    cells: list[object] = [
+UNIT_HEADERS = ["Code", "Eenheid", "Status", "Volledig (%)", "Totaalscore", "Behaald niveau", "Kwartiel"]
+
+
+def _unit_cells(row: Row) -> list[object]:
+    """The first columns of every export row, in the order of UNIT_HEADERS."""
+    return [
         row.unit_code,
         row.unit_name,
         row.status.label,
-        round(row.completeness * 100),
+        int(formatting.round_half_up(row.completeness * 100, 0)),
         rounded(row.overall),
         row.attained_level,
         row.quartile,
     ]
+
+
+def _row_cells(dashboard: Dashboard, row: Row) -> list[object]:
+    cells = _unit_cells(row)
     for column, cell in zip(dashboard.columns, row.cells, strict=True):
         cells.append(rounded(cell.score))
         if dashboard.drilled_theme is None:
@@ -56,7 +64,7 @@ def _row_cells(dashboard: Dashboard, row: Row) -> list[object]:
 
 
 def _headers(dashboard: Dashboard) -> list[str]:
-    headers = ["Code", "Eenheid", "Status", "Volledig (%)", "Totaalscore", "Behaald niveau", "Kwartiel"]
+    headers = list(UNIT_HEADERS)
     for column in dashboard.columns:
         label = f"{column.number}. {column.title}"
         if dashboard.drilled_theme is None:
@@ -120,22 +128,14 @@ def _write(sheet: object, rows: Iterator[list[object]] | list[list[object]], wid
 
 def _scores_sheet(sheet: object, dashboard: Dashboard) -> None:
     data = dashboard.data
-    headers = ["Code", "Eenheid", "Status", "Volledig (%)", "Totaalscore", "Behaald niveau", "Kwartiel"]
+    headers = list(UNIT_HEADERS)
     for t, theme in enumerate(data.themes, start=1):
         headers += [f"{t}. {theme.title}", f"{t}. doel", f"{t}. gap"]
     for t, theme in enumerate(data.themes, start=1):
         headers += [f"{t}.{c}. {cap.title}" for c, cap in enumerate(theme.capabilities, start=1)]
     rows: list[list[object]] = [headers]
     for row in dashboard.rows:
-        values: list[object] = [
-            row.unit_code,
-            row.unit_name,
-            row.status.label,
-            round(row.completeness * 100),
-            rounded(row.overall),
-            row.attained_level,
-            row.quartile,
-        ]
+        values = _unit_cells(row)
         for theme in data.themes:
             result = row.result.theme(theme.key)
             values += [
