@@ -21,6 +21,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from assessment.auth.models import Role
 from assessment.db import session
+from assessment.formatting import decimal
 
 
 class CliError(click.ClickException):
@@ -122,7 +123,7 @@ def init_command(demo: bool) -> None:
         from assessment.demo import DEMO_PASSWORD
 
         click.echo(f"  wachtwoord voor alle accounts: {DEMO_PASSWORD}")
-    click.echo(f"Klaar in {time.perf_counter() - started:.1f} s.")
+    click.echo(f"Klaar in {decimal(time.perf_counter() - started)} s.")
 
 
 # -- questionnaire ------------------------------------------------------------------------------
@@ -446,7 +447,7 @@ def report_batch(round_code: str, out_dir: str, jobs: int | None) -> None:
     failed = [item for item in items if item.error]
     click.echo(
         f"{len(items) - len(failed)} van {total} rapporten geschreven in {out_dir} "
-        f"({time.perf_counter() - started:.1f} s, {jobs} {'proces' if jobs == 1 else 'processen'})."
+        f"({decimal(time.perf_counter() - started)} s, {jobs} {'proces' if jobs == 1 else 'processen'})."
     )
     if failed:
         for item in failed:

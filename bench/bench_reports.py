@@ -30,6 +30,7 @@ from assessment.app import create_app
 from assessment.assessments import services as assessment_services
 from assessment.questionnaires.fileformat import DEFAULT_QUESTIONNAIRE, read_questionnaire
 from assessment.questionnaires.services import store_questionnaire
+from assessment.reports import pdf
 from assessment.reports import services as reports
 
 
@@ -60,15 +61,15 @@ def main() -> None:
             started = time.perf_counter()
             html = reports.unit_report_html(assessment)
             own.append(time.perf_counter() - started)
-            reports.render_pdf(html)
+            pdf.render_pdf(html)
             whole.append(time.perf_counter() - started)
             started = time.perf_counter()
             document = HTML(
                 string=html,
-                base_url=reports.BASE_URL,
-                url_fetcher=reports.StaticOnlyFetcher(app.static_folder),
+                base_url=pdf.BASE_URL,
+                url_fetcher=pdf.StaticOnlyFetcher(app.static_folder),
             ).render()
-            document.write_pdf(pdf_variant=reports.PDF_VARIANT)
+            document.write_pdf(pdf_variant=pdf.PDF_VARIANT)
             weasy.append(time.perf_counter() - started)
             pages = len(document.pages)
         w, p, o = statistics.median(whole), statistics.median(weasy), statistics.median(own)

@@ -4,6 +4,7 @@ import datetime as dt
 import hashlib
 import secrets
 from collections.abc import Iterable
+from functools import cache
 
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -14,9 +15,13 @@ from assessment.db import session, utcnow
 from assessment.units.models import Unit
 
 MIN_PASSWORD_LENGTH = 8
-# Checked when the e-mail address is unknown, so a wrong address costs as much time as a wrong
-# password and the answer time does not tell which accounts exist.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Checked when the e-mail address is unknown, so a wrong address costs as much time as a
+    wrong password and the answer time does not tell which accounts exist."""
+    return generate_password_hash("not-a-real-password")
 
 
 class UserError(ValueError):
@@ -35,7 +40,7 @@ def authenticate(email: str, password: str) -> User | None:
     """Return the active user with this e-mail address and password, else None."""
     user = get_user_by_email(email)
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(), password)
         return None
     if not check_password_hash(user.password_hash, password) or not user.is_active:
         return None

@@ -1,27 +1,22 @@
 """PDF maturity reports: plain data from the database and scoring, HTML from a template, PDF from
-WeasyPrint. The templates receive only dataclasses and dicts, never ORM objects.
-
-WeasyPrint fetches through ``StaticOnlyFetcher``: the app's own static files and nothing else (no
-``file:`` URLs, no network, no redirects). User text (toelichtingen, names) is escaped by Jinja,
-so HTML in it is printed as text.
+WeasyPrint (``assessment.reports.pdf``). The templates receive only dataclasses and dicts, never
+ORM objects. User text (toelichtingen, names) is escaped by Jinja, so HTML in it is printed as
+text.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import mimetypes
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app, render_template
 from markupsafe import Markup
 from sqlalchemy import select
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from assessment import charts, formatting, scoring
 from assessment.assessments import services as assessment_services
@@ -30,46 +25,12 @@ from assessment.db import session
 from assessment.rounds.models import Round
 from assessment.units.models import Unit
 
+if TYPE_CHECKING:
+    from assessment.reports.pdf import StaticOnlyFetcher
+
 PRODUCT = "DTS Volwassenheidsscan"
 AUTHOR = "Ministerie van Defensie – DTS Volwassenheidsscan"
-PDF_VARIANT = "pdf/a-3a"  # archival (PDF/A-3) and tagged for screen readers (level A)
-BASE_URL = "https://report.invalid/"  # a name that cannot resolve: only the fetcher answers it
-STATIC_PREFIX = BASE_URL + "static/"
 logger = logging.getLogger(__name__)
-
-
-class FetchRefused(ValueError):
-    """WeasyPrint asked for something other than one of the app's static files."""
-
-
-class StaticOnlyFetcher(URLFetcher):
-    """Serves ``https://report.invalid/static/<file>`` from the app's static folder; refuses
-    everything else. Every request is recorded in ``requested`` (tests read it)."""
-
-    def __init__(self, static_folder: str | Path) -> None:
-        super().__init__(allowed_protocols=(), allow_redirects=False)
-        self.static_folder = Path(static_folder).resolve()
-        self.requested: list[str] = []
-
-    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-        self.requested.append(url)
-        if not url.startswith(STATIC_PREFIX):
-            logger.warning("PDF: fetch refused: %s", url[:200])
-            raise FetchRefused(f"refused: {url[:200]}")
-        relative = url[len(STATIC_PREFIX) :].split("?")[0].split("#")[0]
-        path = (self.static_folder / relative).resolve()
-        if not path.is_relative_to(self.static_folder) or not path.is_file():
-            logger.warning("PDF: no such static file: %s", relative[:200])
-            raise FetchRefused(f"no such static file: {relative[:200]}")
-        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
-
-
-def render_pdf(html: str, *, fetcher: StaticOnlyFetcher | None = None) -> bytes:
-    """Return the PDF for ``html`` (A4 and fonts come from the report's CSS and the system)."""
-    fetcher = fetcher or StaticOnlyFetcher(current_app.static_folder or "static")
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
-    return document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False)  # type: ignore[no-any-return]
 
 
 # -- plain data for the templates ---------------------------------------------------------------
@@ -238,6 +199,8 @@ def _appendix(assessment: Assessment, numbers: dict[str, str]) -> dict[str, tupl
 
 
 def render_unit_report(assessment: Assessment, *, fetcher: StaticOnlyFetcher | None = None) -> bytes:
+    from assessment.reports.pdf import render_pdf  # WeasyPrint loads on first use: commands start faster
+
     return render_pdf(unit_report_html(assessment), fetcher=fetcher)
 
 
@@ -398,6 +361,8 @@ def round_report_html(round_: Round) -> str:
 
 
 def render_round_report(round_: Round, *, fetcher: StaticOnlyFetcher | None = None) -> bytes:
+    from assessment.reports.pdf import render_pdf
+
     return render_pdf(round_report_html(round_), fetcher=fetcher)
 
 

@@ -27,7 +27,7 @@ from assessment.assessments import services as assessment_services
 from assessment.assessments.models import AssessmentStatus
 from assessment.auth.models import Role
 from assessment.reports import services
-from assessment.reports.services import STATIC_PREFIX, FetchRefused, StaticOnlyFetcher
+from assessment.reports.pdf import STATIC_PREFIX, FetchRefused, StaticOnlyFetcher
 from assessment.rounds.models import Round
 from tests.factories import Factory
 from tests.helpers import WebClient
