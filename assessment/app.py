@@ -10,7 +10,22 @@ from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
 from assessment import db, formatting
+from assessment.api.views import bp as api_bp
+from assessment.assessments.views import bp as assessments_bp
+from assessment.auth import access
+from assessment.auth.cli import user_group
+from assessment.auth.views import bp as auth_bp
+from assessment.compare.views import bp as compare_bp
+from assessment.config import load_config
 from assessment.extensions import csrf, login_manager
+from assessment.questionnaires.cli import questionnaire_group
+from assessment.reports.cli import report_group
+from assessment.reports.views import bp as reports_bp
+from assessment.results import cache as results_cache
+from assessment.rounds.cli import round_group
+from assessment.rounds.views import bp as rounds_bp
+from assessment.setup_cli import init_command
+from assessment.units.cli import unit_group
 
 SECURITY_HEADERS = {
     # Everything is served by the app itself: Defensie networks are closed.
@@ -26,20 +41,12 @@ SECURITY_HEADERS = {
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask("assessment", instance_relative_config=True)
-    from assessment.config import load_config
-
     load_config(app, config)
 
     db.init_app(app)
+    results_cache.init_app(app)
     login_manager.init_app(app)
     csrf.init_app(app)
-
-    from assessment.api.views import bp as api_bp
-    from assessment.assessments.views import bp as assessments_bp
-    from assessment.auth.views import bp as auth_bp
-    from assessment.compare.views import bp as compare_bp
-    from assessment.reports.views import bp as reports_bp
-    from assessment.rounds.views import bp as rounds_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(assessments_bp)
@@ -48,9 +55,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(compare_bp)
     app.register_blueprint(api_bp)
 
-    from assessment.cli import register_commands
-
-    register_commands(app)
+    for command in (init_command, questionnaire_group, unit_group, round_group, user_group, report_group):
+        app.cli.add_command(command)
 
     app.add_template_filter(formatting.decimal, "decimal")
     app.add_template_filter(formatting.percentage, "percentage")
@@ -58,6 +64,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.add_template_filter(formatting.datetime, "datetime")
     app.add_template_filter(formatting.css_string, "css_string")
 
+    app.context_processor(lambda: {"access": access})
     app.add_url_rule("/healthz", "healthz", healthz)
     app.after_request(_security_headers)
     app.register_error_handler(CSRFError, _csrf_error)

@@ -1,7 +1,9 @@
 """The declarative base, the database engine and the request-scoped session.
 
-One ``Session`` per application context (one per request, one per CLI command).
-Services call ``session.flush()``; only views and CLI commands commit, once.
+One ``Session`` per application context (one per request, one per CLI command). Services call
+``session.flush()`` and never commit. A request commits once, here, after its view: when the
+response is a success or a redirect (status below 400); any error status or exception rolls the
+whole request back, so nothing is half-saved. CLI commands commit in ``database_command``.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import enum
 import re
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 from flask.globals import app_ctx
 from sqlalchemy import DateTime, Engine, Enum, MetaData, String, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
@@ -136,7 +138,23 @@ session: scoped_session[Session] = scoped_session(_new_session, scopefunc=_scope
 
 def init_app(app: Flask) -> None:
     app.extensions["database"] = Database(make_engine(app.config["DATABASE_URL"]))
+    app.after_request(_end_request_transaction)
     app.teardown_appcontext(_remove_session)
+
+
+def keep_changes_on_error() -> None:
+    """Commit this request's changes even though it answers with an error status (for a record
+    that must stay, such as a failed login in the audit trail)."""
+    g._keep_changes_on_error = True
+
+
+def _end_request_transaction(response: Any) -> Any:
+    if session.registry.has():
+        if response.status_code < 400 or g.get("_keep_changes_on_error"):
+            session.commit()  # a failing commit raises: the user sees an error, never "saved"
+        else:
+            session.rollback()
+    return response
 
 
 def _remove_session(_exc: BaseException | None) -> None:

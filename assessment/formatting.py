@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
@@ -55,8 +56,6 @@ def date(value: dt.date | dt.datetime | None) -> str:
 
 def local_zone() -> dt.tzinfo:
     """Dutch time: the users' clocks, whatever the server's time zone."""
-    from zoneinfo import ZoneInfo
-
     return ZoneInfo("Europe/Amsterdam")
 
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from flask import Flask
-from sqlalchemy import Connection, Engine, make_url, text
+from sqlalchemy import Connection, Engine, event, make_url, text
 from sqlalchemy.orm import Session
 
 from assessment import db, migrate
@@ -56,19 +57,74 @@ def app(engine: Engine, database_url: str, tmp_path_factory: pytest.TempPathFact
     return app
 
 
-@pytest.fixture
-def connection(app: Flask, engine: Engine) -> Iterator[Connection]:
-    """One outer transaction per test; every session inside it works in savepoints."""
+@contextmanager
+def rolled_back(app: Flask, engine: Engine) -> Iterator[Connection]:
+    """One outer transaction, rolled back at the end; every session inside it (the app's and the
+    test's own) works in savepoints.
+
+    The read side's process caches are emptied too: the rollback takes back rows (and, on
+    SQLite, their ids and versions) that no production database ever takes back.
+    """
+    app.extensions["results"].clear()
     connection = engine.connect()
     transaction = connection.begin()
     database = app.extensions["database"]
     database.bind = connection
     database.session_options = {"join_transaction_mode": "create_savepoint"}
-    yield connection
-    database.bind = engine
-    database.session_options = {}
-    transaction.rollback()
-    connection.close()
+    try:
+        yield connection
+    finally:
+        database.bind = engine
+        database.session_options = {}
+        transaction.rollback()
+        connection.close()
+        app.extensions["results"].clear()
+
+
+@pytest.fixture
+def connection(app: Flask, engine: Engine) -> Iterator[Connection]:
+    """The test's own transaction (see ``rolled_back``)."""
+    with rolled_back(app, engine) as connection:
+        yield connection
+
+
+class QueryCounter:
+    """Counts the SQL statements sent to the database; transaction control (BEGIN, SAVEPOINT,
+    COMMIT, ...) is left out, since it differs between the databases and the test harness."""
+
+    SKIP = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+        self.active = False
+
+    def __call__(self, conn: object, cursor: object, statement: str, *args: object) -> None:
+        if self.active and not statement.lstrip().upper().startswith(self.SKIP):
+            self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+    def __enter__(self) -> QueryCounter:
+        self.statements = []
+        self.active = True
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.active = False
+
+    def report(self) -> str:
+        return "\n".join(f"{i}. {s[:160]}" for i, s in enumerate(self.statements, start=1))
+
+
+@pytest.fixture
+def count_queries(engine: Engine) -> Iterator[QueryCounter]:
+    """``with count_queries as counted: ...`` then ``counted.count``: the statements in the block."""
+    counter = QueryCounter()
+    event.listen(engine, "before_cursor_execute", counter)
+    yield counter
+    event.remove(engine, "before_cursor_execute", counter)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ of the test transaction, so requests see them)."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 from typing import Any
 
@@ -19,7 +20,7 @@ from assessment.questionnaires.fileformat import (
 )
 from assessment.questionnaires.models import Question, Questionnaire
 from assessment.questionnaires.services import build_questionnaire
-from assessment.rounds.models import Round, RoundStatus, RoundTarget
+from assessment.rounds.models import Round, RoundStatus, RoundTarget, Target
 from assessment.units.models import Unit
 from tests.helpers import PASSWORD
 
@@ -122,7 +123,7 @@ class Factory:
                 email=email,
                 display_name=name or f"Test {role.label}",
                 role=role,
-                password_hash=hash_password(PASSWORD),
+                password_hash=_password_hash(),
                 units=units or [],
                 is_active=is_active,
             )
@@ -162,7 +163,10 @@ class Factory:
         *,
         status: AssessmentStatus = AssessmentStatus.DRAFT,
     ) -> Assessment:
-        return self._save(Assessment(unit=unit or self.unit(), round=round_ or self.round(), status=status))
+        assessment = Assessment(unit=unit or self.unit(), round=round_ or self.round(), status=status)
+        self.session.add(assessment)
+        self.round_changed(assessment.round)  # as opening a round does
+        return assessment
 
     def answer(
         self,
@@ -173,18 +177,45 @@ class Factory:
         not_applicable: bool = False,
         comment: str = "",
     ) -> Answer:
-        return self._save(
-            Answer(
-                assessment=assessment,
-                question=question,
-                level=level,
-                is_not_applicable=not_applicable,
-                comment=comment,
-            )
+        """An answer, stored as the save service would: the assessment's and the round's
+        results versions go up with it, so the read side's caches see it."""
+        answer = Answer(
+            assessment=assessment,
+            question=question,
+            level=level,
+            is_not_applicable=not_applicable,
+            comment=comment,
         )
+        self.session.add(answer)
+        self.changed(assessment)
+        return answer
+
+    def changed(self, assessment: Assessment) -> None:
+        """Raise the versions after a change made directly in the test (as every service does)."""
+        assessment.version += 1
+        self.round_changed(assessment.round)
+
+    def round_changed(self, round_: Round) -> None:
+        round_.results_version += 1
+        self.session.commit()
+
+    def target(self, round_: Round, unit: Unit, theme: Any, level: int) -> Target:
+        """A unit's own target, stored as the targets service would (the round's results version
+        goes up with it)."""
+        target = Target(round_id=round_.id, unit_id=unit.id, theme_id=theme.id, level=level)
+        self.session.add(target)
+        self.round_changed(round_)
+        return target
 
     def questions(self, assessment: Assessment) -> list[Question]:
         return [q for t in assessment.round.questionnaire.themes for q in t.questions]
+
+
+@functools.cache
+def _password_hash() -> str:
+    """Every factory account has PASSWORD; hashing it once per run keeps the tests fast (a real
+    hash takes a noticeable moment on purpose)."""
+    return hash_password(PASSWORD)
 
 
 _dts_cache: list[Any] = []

@@ -15,13 +15,13 @@ from assessment import scoring
 from assessment.api.openapi import OPENAPI
 from assessment.assessments import services as assessment_services
 from assessment.assessments.models import Answer, AssessmentStatus
-from assessment.auth.access import can_view_unit
+from assessment.auth.access import can_read_all_units, can_view_unit
 from assessment.db import session
 from assessment.formatting import round_half_up
-from assessment.questionnaires.models import Question
+from assessment.results import questionnaire as plain
+from assessment.results import services as results
 from assessment.rounds.models import Round
 from assessment.rounds.services import get_round, list_rounds
-from assessment.units.models import Unit
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -39,11 +39,12 @@ def _score(value: float | None) -> float | None:
 
 
 def _round_json(round_: Round) -> dict[str, Any]:
+    data = plain.load(round_.questionnaire_id)
     return {
         "code": round_.code,
         "name": round_.name,
         "status": round_.status.value,
-        "questionnaire": {"key": round_.questionnaire.key, "version": round_.questionnaire.version},
+        "questionnaire": {"key": data.key, "version": data.version},
         "opens_on": round_.opens_on.isoformat() if round_.opens_on else None,
         "closes_on": round_.closes_on.isoformat() if round_.closes_on else None,
     }
@@ -57,7 +58,7 @@ def _round_or_404(code: str) -> Round:
 
 
 def _leads_only() -> None:
-    if not current_user.sees_all_units:
+    if not can_read_all_units(current_user):
         raise ApiError(403, "Alleen transformatieleiders, coördinatoren en beheerders zien alle eenheden.")
 
 
@@ -84,22 +85,25 @@ def round_scores(code: str) -> Any:
         raise ApiError(
             400, f"Onbekende status; kies uit {', '.join(s.value for s in AssessmentStatus)}."
         ) from None
-    scored = assessment_services.round_scores(round_, statuses)
-    units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_([s.unit_id for s in scored])))}
+    scored = results.round_figures(round_).scored(statuses)
     return jsonify(
         round=_round_json(round_),
         units=[
-            _scores_json(units[s.unit_id], s.assessment_id, s.status, s.result)
-            for s in sorted(scored, key=lambda s: units[s.unit_id].code)
+            _scores_json(s.unit_code, s.unit_name, s.assessment_id, s.status, s.result)
+            for s in sorted(scored, key=lambda s: s.unit_code)
         ],
     )
 
 
 def _scores_json(
-    unit: Unit, assessment_id: int, status: AssessmentStatus, result: scoring.AssessmentResult
+    unit_code: str,
+    unit_name: str,
+    assessment_id: int,
+    status: AssessmentStatus,
+    result: scoring.AssessmentResult,
 ) -> dict[str, Any]:
     return {
-        "unit": {"code": unit.code, "name": unit.name},
+        "unit": {"code": unit_code, "name": unit_name},
         "assessment_id": assessment_id,
         "status": status.value,
         "completeness": round(result.completeness, 3),
@@ -126,29 +130,31 @@ def assessment(assessment_id: int) -> Any:
     found = assessment_services.get_assessment(assessment_id)
     if found is None or not can_view_unit(current_user, found.unit_id):
         raise ApiError(404, "Deze vragenlijst bestaat niet, of u hebt er geen toegang toe.")
-    result = assessment_services.result_for(found)
-    data = assessment_services.questionnaire_data(found.round.questionnaire)
-    numbers = data.question_numbers()
+    figures = results.round_figures(found.round)
+    result = results.assessment_result(found.id, found.unit_id, figures)
+    data = figures.questionnaire
+    keys = data.question_keys_by_id
     rows = session.execute(
-        select(Question.key, Answer.level, Answer.is_not_applicable, Answer.comment, Answer.updated_at)
-        .join(Question, Question.id == Answer.question_id)
-        .where(Answer.assessment_id == found.id)
+        select(
+            Answer.question_id, Answer.level, Answer.is_not_applicable, Answer.comment, Answer.updated_at
+        ).where(Answer.assessment_id == found.id)
     ).all()
     answers = sorted(
         (
             {
-                "question_key": key,
-                "number": numbers.get(key),
+                "question_key": keys[question_id],
+                "number": data.numbers.get(keys[question_id]),
                 "level": level,
                 "not_applicable": nvt,
                 "comment": comment,
                 "updated_at": updated.isoformat() if updated else None,
             }
-            for key, level, nvt, comment, updated in rows
+            for question_id, level, nvt, comment, updated in rows
+            if question_id in keys
         ),
         key=lambda a: [int(part) for part in (a["number"] or "0.0").split(".")],
     )
-    body = _scores_json(found.unit, found.id, found.status, result)
+    body = _scores_json(found.unit.code, found.unit.name, found.id, found.status, result)
     body.update(
         round=_round_json(found.round),
         version=found.version,
@@ -165,9 +171,10 @@ def benchmark(code: str) -> Any:
     """Defensie-wide figures: everyone may read them, but a scope with fewer than the minimum
     number of units shows only its count, so that no single unit can be singled out."""
     round_ = _round_or_404(code)
-    bench = assessment_services.round_benchmark(round_)
-    minimum = assessment_services.MIN_UNITS_FOR_MEDIAN
-    data = assessment_services.questionnaire_data(round_.questionnaire)
+    figures = results.round_figures(round_)
+    bench = figures.benchmark
+    minimum = results.MIN_UNITS_FOR_MEDIAN
+    data = figures.questionnaire
 
     def dist(d: scoring.Distribution) -> dict[str, Any]:
         shown = d.n >= minimum

@@ -16,10 +16,10 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, ValidationError
 
-from assessment.assessments.models import COMMENT_MAX_LENGTH, Answer
+from assessment.assessments.models import COMMENT_MAX_LENGTH
 from assessment.assessments.services import AnswerInput
 from assessment.forms import BaseForm
-from assessment.questionnaires.models import Question
+from assessment.results.questionnaire import Question
 
 NOT_APPLICABLE = "nvt"
 NO_ANSWER = ""
@@ -39,10 +39,11 @@ class VersionedForm(BaseForm):
 
 
 class AnswersForm(VersionedForm):
-    """One radio group and one toelichting per question of a speerpunt."""
+    """One radio group and one toelichting per question of a speerpunt. It validates and reads
+    what was posted; the page itself renders from the cached plain questionnaire (a Jinja macro),
+    not through the fields' widgets."""
 
     questions: Sequence[Question]
-    numbers: Mapping[int, str]
 
     def level_field(self, question: Question) -> Field:
         return self[f"level_{question.id}"]
@@ -63,6 +64,17 @@ class AnswersForm(VersionedForm):
             )
         return result
 
+    def values(self) -> dict[int, tuple[str, str]]:
+        """(choice, toelichting) per question id as posted, to show them again."""
+        return {
+            q.id: (self.level_field(q).data or NO_ANSWER, self.comment_field(q).data or "")
+            for q in self.questions
+        }
+
+    def field_errors(self) -> dict[str, list[str]]:
+        """Messages per field name."""
+        return {name: list(field.errors) for name, field in self._fields.items() if field.errors}
+
     def error_summary(self) -> list[tuple[str, str]]:
         """(field id, message naming the question) for the list at the top of the page."""
         summary = []
@@ -70,24 +82,35 @@ class AnswersForm(VersionedForm):
             for field in (self.level_field(question), self.comment_field(question)):
                 for message in field.errors:
                     what = "antwoord" if field.name.startswith("level") else "toelichting"
-                    summary.append((field.id, f"Vraag {self.numbers[question.id]} ({what}): {message}"))
+                    summary.append((field.id, f"Vraag {question.number} ({what}): {message}"))
         return summary
 
 
-def answers_form(
-    questions: Sequence[Question],
-    numbers: Mapping[int, str],
-    answers: Mapping[int, Answer],
-    *,
-    version: int,
-    formdata: object = None,
-) -> AnswersForm:
-    """Build the form for ``questions``, filled with the stored ``answers``."""
+_form_classes: dict[tuple[object, ...], type[AnswersForm]] = {}
+_MAX_FORM_CLASSES = 256
 
+
+def answers_form(questions: Sequence[Question], *, formdata: object) -> AnswersForm:
+    """The form for the ``questions`` of one speerpunt, filled from ``formdata`` (a POST).
+
+    Building a form class costs more than using one, so the class is made once per shape of the
+    speerpunt (its question ids and choices) and shared by every request.
+    """
+    shape = tuple((q.id, q.allow_not_applicable, tuple(lv.level for lv in q.levels)) for q in questions)
+    form_class = _form_classes.get(shape)
+    if form_class is None:
+        if len(_form_classes) >= _MAX_FORM_CLASSES:
+            _form_classes.clear()
+        form_class = _form_classes[shape] = _answers_form_class(questions)
+    form = form_class(formdata=formdata)
+    form.questions = questions
+    return form
+
+
+def _answers_form_class(questions: Sequence[Question]) -> type[AnswersForm]:
     class Form(AnswersForm):
         pass
 
-    data: dict[str, object] = {"version": version}
     for question in questions:
         choices = [SelectChoice(str(level.level), f"Niveau {level.level}") for level in question.levels]
         if question.allow_not_applicable:
@@ -120,20 +143,7 @@ def answers_form(
                 ],
             ),
         )
-        answer = answers.get(question.id)
-        if answer is not None:
-            data[f"level_{question.id}"] = (
-                NOT_APPLICABLE
-                if answer.is_not_applicable
-                else str(answer.level)
-                if answer.level is not None
-                else NO_ANSWER
-            )
-            data[f"comment_{question.id}"] = answer.comment
-    form = Form(formdata=formdata, data=data) if formdata is not None else Form(data=data)
-    form.questions = questions
-    form.numbers = numbers
-    return form
+    return Form
 
 
 def normalise_line_breaks(value: str | None) -> str | None:

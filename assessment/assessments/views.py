@@ -1,9 +1,15 @@
+"""Filling in, submitting, deciding and the unit's results. Views load, check access, call a
+service and render; the request commits once (``assessment.db``). The pages render from the
+read side's plain data (``assessment.results``), never from the questionnaire's ORM tree."""
+
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, get_template_attribute, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup, escape
 
 from assessment import charts, scoring
 from assessment.assessments import services
@@ -16,8 +22,10 @@ from assessment.assessments.forms import (
 )
 from assessment.assessments.models import Assessment, AssessmentStatus
 from assessment.auth.access import can_decide, can_fill_in_unit, can_view_unit
-from assessment.db import session
-from assessment.questionnaires.models import Theme
+from assessment.auth.services import display_names
+from assessment.results import questionnaire as plain
+from assessment.results import services as results
+from assessment.results.cache import results_cache
 from assessment.rounds.models import RoundStatus
 
 bp = Blueprint("assessments", __name__, template_folder="templates")
@@ -40,17 +48,42 @@ def _may_edit(assessment: Assessment) -> bool:
     )
 
 
-def question_numbers(assessment: Assessment, themes: list[Theme]) -> dict[int, str]:
-    """The printed question numbers ("2.3"), by question id for the forms."""
-    by_key = services.questionnaire_data(assessment.round.questionnaire).question_numbers()
-    return {question.id: by_key[question.key] for theme in themes for question in theme.questions}
+def _questionnaire(assessment: Assessment) -> plain.Questionnaire:
+    return plain.load(assessment.round.questionnaire_id)
+
+
+_CHOICE_MARK = re.compile("\x00([^\x00]*)\x00")
+_COMMENT_MARK = "\x01"
+
+
+def question_fieldset(
+    data: plain.Questionnaire, question: plain.Question, value: tuple[str, str] | None
+) -> Markup:
+    """One question's fieldset with the answer ``value`` (choice, toelichting) filled in.
+
+    The question's HTML (text, descriptors, labels: about 70 escaped values) comes from the
+    ``question_fieldset`` macro once per process and questionnaire version, with markers where
+    the answer goes; a request only fills those in. Used when there is no error to show.
+    """
+
+    def skeleton() -> str:
+        macro = get_template_attribute("assessments/_question.html", "question_fieldset")
+        # Markers, not user text: a choice value ("3", "nvt", "") and a control character.
+        mark = lambda _choice, value: Markup(f"\x00{value}\x00")  # noqa: E731, S704
+        return str(macro(question, ("", Markup(_COMMENT_MARK)), {}, checked=mark))  # noqa: S704
+
+    html: str = results_cache().once(("fieldset", data.id, data.language, question.id), skeleton)
+    choice, comment = value or ("", "")
+    html = _CHOICE_MARK.sub(lambda m: " checked" if m.group(1) == choice else "", html)
+    # The macro's own (escaped) output, with " checked" and the escaped toelichting put in.
+    return Markup(html.replace(_COMMENT_MARK, str(escape(comment)), 1))  # noqa: S704
 
 
 @bp.route("/")
 @login_required
 def home() -> Any:
     assessments = services.assessments_for(current_user)
-    progress = services.progress_for(assessments)
+    progress = results.progress_for(assessments)
     current = [a for a in assessments if a.round.status is RoundStatus.OPEN]
     earlier = [a for a in assessments if a.round.status is not RoundStatus.OPEN]
     return render_template("assessments/home.html", current=current, earlier=earlier, progress=progress)
@@ -60,47 +93,53 @@ def home() -> Any:
 @login_required
 def overview(assessment_id: int) -> Any:
     assessment = _load(assessment_id)
-    themes = services.load_themes(assessment.round.questionnaire_id)
-    answers = services.answers_by_question(assessment)
-    per_theme = services.theme_progress(themes, answers)
+    data = _questionnaire(assessment)
+    per_theme = results.theme_progress(data, results.stored_answers(assessment.id))
     return render_template(
         "assessments/overview.html",
         assessment=assessment,
-        themes=themes,
+        data=data,
         per_theme=per_theme,
-        progress=services.total_progress(per_theme),
+        progress=results.total_progress(per_theme),
         may_edit=_may_edit(assessment),
         may_decide=can_decide(current_user) and assessment.status is AssessmentStatus.SUBMITTED,
         decide_form=DecideForm(data={"version": assessment.version}),
     )
 
 
-@bp.route("/assessments/<int:assessment_id>/<theme_key>", methods=["GET", "POST"])
+@bp.route("/assessments/<int:assessment_id>/<theme_key>")
+@login_required
+def theme_moved(assessment_id: int, theme_key: str) -> Any:
+    """The speerpunt pages moved under /speerpunten/ (a theme key could collide with a page);
+    bookmarks of the old address keep working. Anything else here is not a page: 404."""
+    assessment = _load(assessment_id)
+    if _questionnaire(assessment).theme(theme_key) is None:
+        abort(404)
+    return redirect(url_for(".theme", assessment_id=assessment_id, theme_key=theme_key), 301)
+
+
+@bp.route("/assessments/<int:assessment_id>/speerpunten/<theme_key>", methods=["GET", "POST"])
 @login_required
 def theme(assessment_id: int, theme_key: str) -> Any:
     assessment = _load(assessment_id)
-    themes = services.load_themes(assessment.round.questionnaire_id)
-    index = next((i for i, t in enumerate(themes) if t.key == theme_key), None)
-    if index is None:
+    data = _questionnaire(assessment)
+    current = data.theme(theme_key)
+    if current is None:
         abort(404)
-    current = themes[index]
-    questions = current.questions
-    numbers = question_numbers(assessment, themes)
-    answers = services.answers_by_question(assessment)
     may_edit = _may_edit(assessment)
-    form = answers_form(questions, numbers, answers, version=assessment.version)
-    problem, conflict = None, False
+    form = None
+    problem, conflict, status = None, False, 200
+    version = assessment.version
 
     if request.method == "POST":
+        status = 400
         if not may_edit:
             if not can_fill_in_unit(current_user, assessment.unit_id):
                 abort(403)
             problem = services.NotEditable(assessment.status).args[0]
         else:
-            form = answers_form(
-                questions, numbers, answers, version=assessment.version, formdata=request.form
-            )
-            if unknown_answer_fields(request.form, questions):
+            form = answers_form(current.questions, formdata=request.form)
+            if unknown_answer_fields(request.form, current.questions):
                 problem = (
                     "Het formulier bevat een vraag die niet bij dit speerpunt hoort. Er is niets opgeslagen."
                 )
@@ -111,45 +150,51 @@ def theme(assessment_id: int, theme_key: str) -> Any:
                         form.inputs(),
                         expected_version=form.version.data,
                         user=current_user,
+                        question_keys=data.question_keys_by_id,
                     )
                 except services.StaleAssessment as exc:
-                    session.rollback()
-                    problem, conflict = str(exc), True
                     # The stored answers are shown beside the user's; a second save is a
                     # deliberate choice to keep the user's own.
-                    assessment = _load(assessment_id)
-                    answers = services.answers_by_question(assessment)
-                    form.show_version(assessment.version)
+                    problem, conflict, status = str(exc), True, 409
+                    version = assessment.version
                 except services.AssessmentError as exc:
-                    session.rollback()
                     problem = str(exc)
                 else:
-                    session.commit()
                     flash(_saved_message(changed), "success")
-                    return redirect(_after_save(assessment, themes, index))
+                    return redirect(_after_save(assessment, data, current))
             else:
                 problem = "Er is niets opgeslagen. Verbeter de fouten hieronder."
-        status = 409 if conflict else 400
-    else:
-        status = 200
 
-    per_theme = services.theme_progress(themes, answers)
+    answers = results.stored_answers(assessment.id)
+    if form is not None:
+        values = form.values()
+        errors = form.field_errors()
+        summary = form.error_summary()
+    else:
+        values = {q.id: (a.choice, a.comment) for q in current.questions if (a := answers.get(q.id))}
+        errors, summary = {}, []
+    per_theme = results.theme_progress(data, answers)
+    position = data.themes.index(current)
     return render_template(
         "assessments/theme.html",
         assessment=assessment,
-        themes=themes,
+        data=data,
         theme=current,
-        previous=themes[index - 1] if index > 0 else None,
-        next=themes[index + 1] if index + 1 < len(themes) else None,
-        form=form,
+        previous=data.themes[position - 1] if position > 0 else None,
+        next=data.themes[position + 1] if position + 1 < len(data.themes) else None,
+        version=version,
+        values=values,
+        errors=errors,
+        summary=summary,
         answers=answers,
-        numbers=numbers,
-        scale={level.level: level for level in assessment.round.questionnaire.scale},
+        editors=display_names({a.updated_by_id for a in answers.values()}) if conflict else {},
         per_theme=per_theme,
-        progress=services.total_progress(per_theme),
+        progress=results.total_progress(per_theme),
         may_edit=may_edit,
         problem=problem,
         conflict=conflict,
+        # Without an error or a conflict to show, each question comes from its cached HTML.
+        fieldset=question_fieldset if not errors and not conflict else None,
     ), status
 
 
@@ -159,13 +204,14 @@ def _saved_message(changed: int) -> str:
     return "1 antwoord opgeslagen." if changed == 1 else f"{changed} antwoorden opgeslagen."
 
 
-def _after_save(assessment: Assessment, themes: list[Theme], index: int) -> str:
+def _after_save(assessment: Assessment, data: plain.Questionnaire, current: plain.Theme) -> str:
     action = request.form.get("action", "save")
-    if action == "next" and index + 1 < len(themes):
-        return url_for(".theme", assessment_id=assessment.id, theme_key=themes[index + 1].key)
+    position = data.themes.index(current)
+    if action == "next" and position + 1 < len(data.themes):
+        return url_for(".theme", assessment_id=assessment.id, theme_key=data.themes[position + 1].key)
     if action == "overview":
         return url_for(".overview", assessment_id=assessment.id)
-    return url_for(".theme", assessment_id=assessment.id, theme_key=themes[index].key)
+    return url_for(".theme", assessment_id=assessment.id, theme_key=current.key)
 
 
 @bp.route("/assessments/<int:assessment_id>/submit", methods=["GET", "POST"])
@@ -177,37 +223,31 @@ def submit(assessment_id: int) -> Any:
     if not _may_edit(assessment):
         flash(services.NotEditable(assessment.status).args[0], "error")
         return redirect(url_for(".overview", assessment_id=assessment.id))
-    themes = services.load_themes(assessment.round.questionnaire_id)
-    answers = services.answers_by_question(assessment)
+    data = _questionnaire(assessment)
     form = SubmitForm(data={"version": assessment.version})
     problem = None
     if form.validate_on_submit():
         try:
             services.submit(assessment, expected_version=form.version.data, user=current_user)
         except services.AssessmentError as exc:
-            session.rollback()
             problem = str(exc)
-            assessment = _load(assessment_id)
-            answers = services.answers_by_question(assessment)
             form.show_version(assessment.version)
         else:
-            session.commit()
             flash("De vragenlijst is ingediend. Dank u wel.", "success")
             return redirect(url_for(".overview", assessment_id=assessment.id))
+    answers = results.stored_answers(assessment.id)
     unanswered = [
         (theme, question)
-        for theme in themes
+        for theme in data.themes
         for question in theme.questions
         if question.id not in answers or not answers[question.id].is_answered
     ]
-    per_theme = services.theme_progress(themes, answers)
     return render_template(
         "assessments/submit.html",
         assessment=assessment,
         form=form,
         unanswered=unanswered,
-        numbers=question_numbers(assessment, themes),
-        progress=services.total_progress(per_theme),
+        progress=results.total_progress(results.theme_progress(data, answers)),
         problem=problem,
     ), (409 if problem else 200)
 
@@ -224,10 +264,8 @@ def approve(assessment_id: int) -> Any:
     try:
         services.approve(assessment, expected_version=form.version.data, user=current_user)
     except services.AssessmentError as exc:
-        session.rollback()
         flash(str(exc), "error")
     else:
-        session.commit()
         flash("De vragenlijst is goedgekeurd.", "success")
     return redirect(url_for(".overview", assessment_id=assessment_id))
 
@@ -252,10 +290,8 @@ def return_(assessment_id: int) -> Any:
                 user=current_user,
             )
         except services.AssessmentError as exc:
-            session.rollback()
             problem = str(exc)
         else:
-            session.commit()
             flash("De vragenlijst is teruggegeven aan de eenheid.", "success")
             return redirect(url_for(".overview", assessment_id=assessment_id))
     status = 400 if form.errors or problem else 200
@@ -267,16 +303,18 @@ def return_(assessment_id: int) -> Any:
 RECOMMENDATIONS_FIRST = 10
 
 
-@bp.route("/assessments/<int:assessment_id>/results")
+@bp.route("/assessments/<int:assessment_id>/results", endpoint="results")
 @login_required
-def results(assessment_id: int) -> Any:
+def results_page(assessment_id: int) -> Any:
     assessment = _load(assessment_id)
-    data = services.questionnaire_data(assessment.round.questionnaire)
-    result = services.result_for(assessment)
-    bench = services.round_benchmark(assessment.round)
-    medians = services.shown_medians(bench.themes)
-    previous = services.previous_assessment(assessment)
-    changes = scoring.theme_changes(services.result_for(previous), result) if previous else {}
+    figures = results.round_figures(assessment.round)
+    data = figures.questionnaire
+    result = results.assessment_result(assessment.id, assessment.unit_id, figures)
+    bench = figures.benchmark
+    medians = results.shown_medians(bench.themes)
+    previous = results.previous_assessment(assessment.unit_id, assessment.id, assessment.round)
+    earlier = previous.scored if previous is not None else None
+    changes = scoring.theme_changes(earlier.result, result) if earlier is not None else {}
 
     show_all = request.args.get("alle") == "1"
     shown = result.recommendations if show_all else result.recommendations[:RECOMMENDATIONS_FIRST]
@@ -296,7 +334,7 @@ def results(assessment_id: int) -> Any:
     return render_template(
         "assessments/results.html",
         assessment=assessment,
-        data=data,
+        data=data.scoring,
         result=result,
         radar=radar,
         medians=medians,
@@ -307,6 +345,6 @@ def results(assessment_id: int) -> Any:
         show_all=show_all,
         hidden_count=len(result.recommendations) - len(shown),
         ranks={rec.question_key: rank for rank, rec in enumerate(result.recommendations, start=1)},
-        numbers=data.question_numbers(),
-        min_units=services.MIN_UNITS_FOR_MEDIAN,
+        numbers=data.numbers,
+        min_units=results.MIN_UNITS_FOR_MEDIAN,
     )

@@ -1,4 +1,5 @@
-"""Who may do what. Every view asks here; templates only hide what the server refuses anyway."""
+"""Who may do what: the one module that knows the roles. Every view asks here (and templates
+only hide what the server refuses anyway); no role list is written anywhere else."""
 
 from __future__ import annotations
 
@@ -11,15 +12,20 @@ from flask_login import current_user, login_required
 
 from assessment.auth.models import Role, User
 
+# Read every unit's results, compare units, read round reports and exports.
+_READ_ALL = frozenset({Role.LEAD, Role.COORDINATOR, Role.ADMIN})
+# Run rounds: targets, approving and returning assessments.
+_MANAGE = frozenset({Role.COORDINATOR, Role.ADMIN})
 
-def roles_required(*roles: Role) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Log in first; then 403 unless the user has one of ``roles``."""
+
+def requires(check: Callable[[User], bool]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Log in first; then 403 unless ``check(current_user)`` holds."""
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
         @login_required
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            if current_user.role not in roles:
+            if not check(current_user):
                 abort(403)
             return view(*args, **kwargs)
 
@@ -28,9 +34,14 @@ def roles_required(*roles: Role) -> Callable[[Callable[..., Any]], Callable[...,
     return decorator
 
 
+def can_read_all_units(user: User) -> bool:
+    """Leads, coordinators and admins read every unit's results, compare and export them."""
+    return user.role in _READ_ALL
+
+
 def can_view_unit(user: User, unit_id: int) -> bool:
     """Leads, coordinators and admins see every unit; a representative only his own."""
-    return user.sees_all_units or unit_id in user.unit_ids
+    return can_read_all_units(user) or unit_id in user.unit_ids
 
 
 def can_fill_in_unit(user: User, unit_id: int) -> bool:
@@ -42,4 +53,14 @@ def can_fill_in_unit(user: User, unit_id: int) -> bool:
 
 def can_decide(user: User) -> bool:
     """Coordinators and admins approve or return submitted assessments."""
-    return user.role in (Role.COORDINATOR, Role.ADMIN)
+    return user.role in _MANAGE
+
+
+def can_set_targets(user: User) -> bool:
+    """Coordinators and admins set a unit's own targets."""
+    return user.role in _MANAGE
+
+
+def can_manage_tokens(user: User) -> bool:
+    """Only an admin issues and revokes API tokens."""
+    return user.role is Role.ADMIN

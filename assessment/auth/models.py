@@ -54,11 +54,6 @@ class User(UserMixin, Base):
     units: Mapped[list[Unit]] = relationship(secondary=user_units, order_by=Unit.code)
 
     @property
-    def sees_all_units(self) -> bool:
-        """Leads, coordinators and admins read every unit's results."""
-        return self.role in (Role.LEAD, Role.COORDINATOR, Role.ADMIN)
-
-    @property
     def unit_ids(self) -> set[int]:
         return {unit.id for unit in self.units}
 

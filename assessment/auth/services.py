@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from functools import cache
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from assessment.audit.services import record
@@ -138,17 +139,28 @@ def revoke_token(token: ApiToken, *, revoked_by: User | None = None) -> None:
         record("api_token.revoke", token, old={"active": True}, new={"active": False}, actor=revoked_by)
 
 
+def display_names(user_ids: Iterable[int | None]) -> dict[int, str]:
+    """The names others see, by user id, in one query (none for no ids)."""
+    ids = sorted({i for i in user_ids if i is not None})
+    if not ids:
+        return {}
+    return dict(session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all())
+
+
 def user_for_token(secret: str) -> User | None:
     """Return the active user of an active token, else None."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(secret)))
+    token = session.scalar(
+        select(ApiToken)
+        .where(ApiToken.token_hash == _token_hash(secret))
+        .options(joinedload(ApiToken.user).selectinload(User.units))
+    )
     if token is None or token.revoked_at is not None or not token.user.is_active:
         return None
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > _LAST_USED_RESOLUTION:
-        token.last_used_at = now
-        session.commit()
+        token.last_used_at = now  # committed with the request (db.py), like every change
     return token.user
 
 

@@ -6,11 +6,12 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from assessment.audit.services import record
-from assessment.auth.access import roles_required
+from assessment.auth.access import can_manage_tokens, requires
 from assessment.auth.forms import IssueTokenForm, LoginForm, LogoutForm, RevokeTokenForm
-from assessment.auth.models import ApiToken, Role, User
+from assessment.auth.models import ApiToken, User
 from assessment.auth.services import (
     UserError,
     authenticate,
@@ -19,7 +20,7 @@ from assessment.auth.services import (
     revoke_token,
     user_for_token,
 )
-from assessment.db import session
+from assessment.db import keep_changes_on_error, session
 from assessment.extensions import login_manager
 
 bp = Blueprint("auth", __name__, template_folder="templates")
@@ -31,7 +32,8 @@ LOGIN_FAILED = "Het e-mailadres of het wachtwoord klopt niet."
 def load_user(user_id: str) -> User | None:
     if not user_id.isdigit():
         return None
-    user = session.get(User, int(user_id))
+    # The units come along in the same query: access checks ask for them on most pages.
+    user = session.get(User, int(user_id), options=[joinedload(User.units)])
     return user if user is not None and user.is_active else None
 
 
@@ -93,11 +95,10 @@ def login() -> Any:
         if user is None:
             error = LOGIN_FAILED
             record("auth.login_failed", ("user", "-"), new={"email": (form.email.data or "")[:254]})
-            session.commit()
+            keep_changes_on_error()  # the failed attempt stays in the audit trail
         else:
             login_user(user)
             record("auth.login", user, actor=user)
-            session.commit()
             return redirect(_safe_next(request.args.get("next")) or url_for("assessments.home"))
     status = 200 if error is None and not form.errors else 400
     return render_template("auth/login.html", form=form, error=error), status
@@ -117,7 +118,7 @@ def logout() -> Any:
 
 
 @bp.route("/api-tokens", methods=["GET", "POST"])
-@roles_required(Role.ADMIN)
+@requires(can_manage_tokens)
 def tokens() -> Any:
     users = list(session.scalars(select(User).where(User.is_active).order_by(User.email)))
     form = IssueTokenForm()
@@ -132,11 +133,9 @@ def tokens() -> Any:
                     raise UserError("dit account bestaat niet")
                 _token, secret = issue_token(owner, form.name.data or "", created_by=current_user)
             except UserError as exc:
-                session.rollback()
                 form.name.errors = [*form.name.errors, str(exc)]
                 status = 400
             else:
-                session.commit()
                 form = IssueTokenForm(formdata=None)
                 form.user_id.choices = [(u.id, f"{u.email} ({u.role.label})") for u in users]
         else:
@@ -147,13 +146,12 @@ def tokens() -> Any:
 
 
 @bp.route("/api-tokens/<int:token_id>/revoke", methods=["POST"])
-@roles_required(Role.ADMIN)
+@requires(can_manage_tokens)
 def revoke(token_id: int) -> Any:
     token = session.get(ApiToken, token_id)
     if token is None:
         abort(404)
     if RevokeTokenForm().validate_on_submit():
         revoke_token(token, revoked_by=current_user)
-        session.commit()
         flash(f"Token ‘{token.name}’ van {token.user.email} is ingetrokken.", "success")
     return redirect(url_for(".tokens"))

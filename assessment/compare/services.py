@@ -1,7 +1,7 @@
 """Comparing units: the leads' dashboard, its exports and the API read the same figures here.
 
-Every number comes from ``assessment.scoring`` through ``assessments.services.round_scores``;
-this module only filters, sorts and arranges them.
+Every number comes from the read side (``assessment.results``); this module only filters, sorts
+and arranges them. A dashboard costs the same few queries whatever the number of units and rounds.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from assessment import scoring
-from assessment.assessments import services as assessment_services
-from assessment.assessments.models import Assessment, AssessmentStatus
+from assessment.assessments.models import AssessmentStatus
 from assessment.db import session
+from assessment.results import services as results
 from assessment.rounds.models import Round
 from assessment.units.models import Unit
 
@@ -158,6 +158,8 @@ class Dashboard:
     participation: tuple[Participation, ...]
     units_for_choice: tuple[tuple[str, str], ...]  # (code, name) of every unit in the round
     benchmark: scoring.Benchmark  # Defensie-wide, submitted and approved
+    rounds: tuple[Round, ...]  # every round, newest first (for the choice and the trend)
+    figures: dict[int, results.RoundFigures]  # of every round, by round id
     problems: list[str] = field(default_factory=list)
 
 
@@ -171,10 +173,23 @@ def heat_step(value: float | None, lowest: int, top: int) -> int | None:
     return min(HEAT_STEPS, max(0, round(share * HEAT_STEPS)))
 
 
-def dashboard(round_: Round, filters: Filters, problems: list[str] | None = None) -> Dashboard:
-    """Return the heat map, benchmark rows and participation for ``filters`` on ``round_``."""
+def all_rounds() -> list[Round]:
+    """Every round, newest first, in one query."""
+    return list(session.scalars(select(Round).order_by(Round.created_at.desc())))
+
+
+def dashboard(
+    round_: Round, filters: Filters, problems: list[str] | None = None, *, rounds: Sequence[Round] = ()
+) -> Dashboard:
+    """Return the heat map, benchmark rows and participation for ``filters`` on ``round_``.
+
+    ``rounds`` (every round, for the trend) are scored in the same few queries as ``round_``.
+    """
     problems = list(problems or [])
-    data = assessment_services.questionnaire_data(round_.questionnaire)
+    rounds = tuple(rounds) or (round_,)
+    figures = results.figures_for_rounds([round_, *(r for r in rounds if r.id != round_.id)])
+    current = figures[round_.id]
+    data = current.questionnaire.scoring
     units = list(session.scalars(select(Unit)))
     by_id = {u.id: u for u in units}
     scope = units_in_scope(units, filters.unit, filters.with_subunits)
@@ -193,11 +208,7 @@ def dashboard(round_: Round, filters: Filters, problems: list[str] | None = None
     else:
         columns = tuple(Column(t.key, t.title, str(i)) for i, t in enumerate(data.themes, start=1))
 
-    scored = [
-        s
-        for s in assessment_services.round_scores(round_, filters.statuses)
-        if scope is None or s.unit_id in scope
-    ]
+    scored = [s for s in current.scored(filters.statuses) if scope is None or s.unit_id in scope]
     lowest, top = data.lowest_level, data.top_level
 
     def values(result: scoring.AssessmentResult) -> list[tuple[float | None, bool]]:
@@ -236,22 +247,12 @@ def dashboard(round_: Round, filters: Filters, problems: list[str] | None = None
         for i in range(len(columns))
     )
 
-    in_round = session.execute(
-        select(Assessment.id, Assessment.unit_id, Assessment.status).where(Assessment.round_id == round_.id)
-    ).all()
-    progress = assessment_services.progress_for_ids(round_, [a.id for a in in_round])
     participation = tuple(
         sorted(
             (
-                Participation(
-                    by_id[unit_id].code,
-                    by_id[unit_id].name,
-                    status,
-                    progress[assessment_id].answered,
-                    progress[assessment_id].total,
-                )
-                for assessment_id, unit_id, status in in_round
-                if scope is None or unit_id in scope
+                Participation(s.unit_code, s.unit_name, s.status, s.result.answered, s.result.total)
+                for s in current.assessments
+                if scope is None or s.unit_id in scope
             ),
             key=lambda p: p.unit_code,
         )
@@ -266,10 +267,10 @@ def dashboard(round_: Round, filters: Filters, problems: list[str] | None = None
         drilled_theme=drilled,
         data=data,
         participation=participation,
-        units_for_choice=tuple(
-            sorted((by_id[unit_id].code, by_id[unit_id].name) for _, unit_id, _ in in_round)
-        ),
-        benchmark=assessment_services.round_benchmark(round_),
+        units_for_choice=tuple(sorted((s.unit_code, s.unit_name) for s in current.assessments)),
+        benchmark=current.benchmark,
+        rounds=rounds,
+        figures=figures,
         problems=problems,
     )
 
@@ -329,24 +330,24 @@ class TrendRound:
     unit_overall: float | None
 
 
-def trend(unit_code: str | None) -> list[TrendRound]:
+def trend(board: Dashboard, unit_code: str | None) -> list[TrendRound]:
     """Per round (oldest first): the Defensie median per speerpunt, and the chosen unit's scores.
 
-    Speerpunten are matched by key across questionnaire versions.
+    Speerpunten are matched by key across questionnaire versions. No query of its own: the
+    dashboard scored every round already.
     """
-    rounds = list(session.scalars(select(Round).order_by(Round.created_at)))
-    unit = session.scalar(select(Unit).where(Unit.code == unit_code)) if unit_code else None
     out = []
-    for round_ in rounds:
-        scored = assessment_services.round_scores(round_)
-        bench = scoring.benchmark([s.result for s in scored])
-        mine = next((s.result for s in scored if unit is not None and s.unit_id == unit.id), None)
+    for round_ in sorted(board.rounds, key=lambda r: r.created_at):
+        figures = board.figures[round_.id]
+        scored = figures.scored(results.COUNTED)
+        bench = figures.benchmark
+        mine = next((s.result for s in scored if unit_code is not None and s.unit_code == unit_code), None)
         out.append(
             TrendRound(
                 code=round_.code,
                 name=round_.name,
-                medians=assessment_services.shown_medians(bench.themes),
-                overall_median=assessment_services.shown_median(bench.overall),
+                medians=results.shown_medians(bench.themes),
+                overall_median=results.shown_median(bench.overall),
                 unit_scores={t.key: t.score for t in mine.themes} if mine else None,
                 unit_overall=mine.score if mine else None,
             )

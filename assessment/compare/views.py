@@ -5,28 +5,26 @@ from typing import Any
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
 from assessment import charts
-from assessment.auth.access import roles_required
-from assessment.auth.models import Role
+from assessment.auth.access import can_read_all_units, requires
 from assessment.compare import exports, services
-from assessment.rounds.services import get_round, list_rounds
+from assessment.results import services as results
 
 bp = Blueprint("compare", __name__, template_folder="templates")
 
-READERS = (Role.LEAD, Role.COORDINATOR, Role.ADMIN)
-
 
 def _dashboard(code: str) -> services.Dashboard:
-    round_ = get_round(code)
+    rounds = services.all_rounds()  # one query serves the choice of round and the trend
+    round_ = next((r for r in rounds if r.code == code.strip()), None)
     if round_ is None:
         abort(404)
     filters, problems = services.parse_filters(request.args)
-    return services.dashboard(round_, filters, problems)
+    return services.dashboard(round_, filters, problems, rounds=rounds)
 
 
 @bp.route("/compare")
-@roles_required(*READERS)
+@requires(can_read_all_units)
 def index() -> Any:
-    rounds = list_rounds()
+    rounds = services.all_rounds()
     current = next((r for r in rounds if r.is_open), rounds[0] if rounds else None)
     if current is None:
         return render_template("compare/empty.html")
@@ -34,13 +32,13 @@ def index() -> Any:
 
 
 @bp.route("/compare/<round_code>")
-@roles_required(*READERS)
+@requires(can_read_all_units)
 def dashboard(round_code: str) -> Any:
     board = _dashboard(round_code)
     data = board.data
     levels = [s.level for s in data.scale]
-    minimum = services.assessment_services.MIN_UNITS_FOR_MEDIAN
-    shown = services.assessment_services.shown_medians(board.benchmark.themes)
+    minimum = results.MIN_UNITS_FOR_MEDIAN
+    shown = results.shown_medians(board.benchmark.themes)
     medians = [shown.get(t.key) for t in data.themes]
 
     overlay_units = services.overlay(board)
@@ -69,7 +67,7 @@ def dashboard(round_code: str) -> Any:
             description=charts.describe_series(axes, series),
         )
 
-    trend_rounds = services.trend(board.filters.trend_unit)
+    trend_rounds = services.trend(board, board.filters.trend_unit)
     trend_series = [
         charts.Series(
             f"Mediaan {i}. {t.title}",
@@ -105,7 +103,7 @@ def dashboard(round_code: str) -> Any:
     return render_template(
         "compare/dashboard.html",
         board=board,
-        rounds=list_rounds(),
+        rounds=board.rounds,
         data=data,
         statuses=services.AssessmentStatus,
         overlay_units=overlay_units,
@@ -118,7 +116,7 @@ def dashboard(round_code: str) -> Any:
 
 
 @bp.route("/compare/<round_code>/export.csv")
-@roles_required(*READERS)
+@requires(can_read_all_units)
 def export_csv(round_code: str) -> Any:
     board = _dashboard(round_code)
     response = Response(exports.csv_bytes(board), mimetype="text/csv")
@@ -128,7 +126,7 @@ def export_csv(round_code: str) -> Any:
 
 
 @bp.route("/compare/<round_code>/export.xlsx")
-@roles_required(*READERS)
+@requires(can_read_all_units)
 def export_xlsx(round_code: str) -> Any:
     board = _dashboard(round_code)
     response = Response(

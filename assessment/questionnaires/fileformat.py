@@ -24,11 +24,6 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_PATH = PROJECT_ROOT / "questionnaires" / "schema.json"
 DEFAULT_QUESTIONNAIRE = PROJECT_ROOT / "questionnaires" / "dts-2025.yaml"
 
-# Theme keys become the last part of /assessments/<id>/<theme_key>; these words are pages.
-RESERVED_THEME_KEYS = frozenset(
-    {"submit", "results", "return", "approve", "reopen", "edit", "new", "pdf", "export"}
-)
-
 
 class QuestionnaireFileError(Exception):
     """A questionnaire file that cannot be used; ``messages`` name each place."""
@@ -315,8 +310,6 @@ def _rule_messages(document: dict[str, Any]) -> Iterator[str]:
     for t, theme in enumerate(document["themes"]):
         tplace = f"themes[{t}]"
         yield from duplicate("thema", theme["key"], tplace)
-        if theme["key"] in RESERVED_THEME_KEYS:
-            yield f"{tplace}.key: '{theme['key']}' is gereserveerd voor een pagina; kies een andere"
         target = theme.get("default_target")
         if target is not None and target > top:
             yield f"{tplace}.default_target: {target} ligt boven het hoogste niveau ({top})"

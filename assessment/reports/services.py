@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import multiprocessing
+import time
 from collections import Counter
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +25,8 @@ from assessment import charts, formatting, scoring
 from assessment.assessments import services as assessment_services
 from assessment.assessments.models import Assessment, AssessmentStatus
 from assessment.db import session
+from assessment.results import questionnaire as plain
+from assessment.results import services as results
 from assessment.rounds.models import Round
 from assessment.units.models import Unit
 
@@ -103,26 +108,24 @@ def _printed_on() -> str:
 
 def unit_report(assessment: Assessment) -> UnitReport:
     """Return everything the unit report shows, as plain data."""
-    questionnaire = assessment.round.questionnaire
-    data = assessment_services.questionnaire_data(questionnaire)
-    result = assessment_services.result_for(assessment)
-    bench = assessment_services.round_benchmark(assessment.round)
-    medians = assessment_services.shown_medians(bench.themes)
-    capability_medians = assessment_services.shown_medians(bench.capabilities)
-    previous = assessment_services.previous_assessment(assessment)
-    changes = (
-        scoring.theme_changes(assessment_services.result_for(previous), result)
-        if previous is not None
-        else {}
-    )
+    figures = results.round_figures(assessment.round)
+    data = figures.questionnaire
+    answers = results.stored_answers(assessment.id)
+    result = results.assessment_result(assessment.id, assessment.unit_id, figures, answers)
+    bench = figures.benchmark
+    medians = results.shown_medians(bench.themes)
+    capability_medians = results.shown_medians(bench.capabilities)
+    previous = results.previous_assessment(assessment.unit_id, assessment.id, assessment.round)
+    earlier = previous.scored if previous is not None else None
+    changes = scoring.theme_changes(earlier.result, result) if earlier is not None else {}
     levels = [s.level for s in data.scale]
-    numbers = data.question_numbers()
+    numbers = data.numbers
 
     radar = charts.result_radar(
         result, unit_code=assessment.unit.code, unit_name=assessment.unit.name, medians=medians, levels=levels
     )
 
-    appendix = _appendix(assessment, numbers)
+    appendix = _appendix(data, answers)
     sections = []
     for number, theme in enumerate(result.themes, start=1):
         bar_items = [charts.Bar(c.title, c.score, capability_medians.get(c.key)) for c in theme.capabilities]
@@ -155,47 +158,44 @@ def unit_report(assessment: Assessment) -> UnitReport:
         printed_on=_printed_on(),
         marking=current_app.config.get("REPORT_MARKING", ""),
         result=result,
-        scale=data.scale,
+        scale=data.scoring.scale,
         radar=radar,
         medians_shown=any(v is not None for v in medians.values()),
         median_n=max((d.n for d in bench.themes.values()), default=0),
         largest_gaps=tuple(gaps[:3]),
         top_recommendations=result.recommendations[:5],
-        previous_round=previous.round.code if previous is not None else None,
+        previous_round=previous.round_code if previous is not None else None,
         sections=tuple(sections),
         numbers=numbers,
     )
 
 
-def _appendix(assessment: Assessment, numbers: dict[str, str]) -> dict[str, tuple[AppendixCapability, ...]]:
-    themes = assessment_services.load_themes(assessment.round.questionnaire_id)
-    answers = assessment_services.answers_by_question(assessment)
-    scale = {s.level: s.text("label") for s in assessment.round.questionnaire.scale}
-    result: dict[str, tuple[AppendixCapability, ...]] = {}
-    for theme in themes:
+def _appendix(
+    data: plain.Questionnaire, answers: dict[int, results.StoredAnswer]
+) -> dict[str, tuple[AppendixCapability, ...]]:
+    out: dict[str, tuple[AppendixCapability, ...]] = {}
+    for theme in data.themes:
         capabilities = []
         for capability in theme.capabilities:
             questions = []
             for question in capability.questions:
                 answer = answers.get(question.id)
                 level = answer.level if answer is not None else None
-                descriptor = next(
-                    (lv.text("descriptor") for lv in question.levels if lv.level == level), None
-                )
+                described = question.level(level)
                 questions.append(
                     AppendixQuestion(
-                        number=numbers[question.key],
-                        text=question.text("text") or "",
+                        number=question.number,
+                        text=question.text,
                         level=level,
-                        level_label=scale.get(level) if level is not None else None,
-                        descriptor=descriptor,
-                        not_applicable=bool(answer and answer.is_not_applicable),
+                        level_label=data.scale_label(level) if level is not None else None,
+                        descriptor=described.descriptor if described is not None else None,
+                        not_applicable=bool(answer and answer.not_applicable),
                         comment=answer.comment if answer is not None else "",
                     )
                 )
-            capabilities.append(AppendixCapability(capability.text("title") or "", tuple(questions)))
-        result[theme.key] = tuple(capabilities)
-    return result
+            capabilities.append(AppendixCapability(capability.title, tuple(questions)))
+        out[theme.key] = tuple(capabilities)
+    return out
 
 
 def render_unit_report(assessment: Assessment, *, fetcher: StaticOnlyFetcher | None = None) -> bytes:
@@ -267,22 +267,25 @@ class RoundReport:
 
 def round_report(round_: Round) -> RoundReport:
     """Return the figures of a whole round, over its submitted and approved assessments."""
-    data = assessment_services.questionnaire_data(round_.questionnaire)
-    counted = assessment_services.round_results(round_)
-    results = [result for _, result in counted.values()]
-    bench = scoring.benchmark(results)
-    statuses = Counter(
-        session.scalars(select(Assessment.status).where(Assessment.round_id == round_.id)).all()
-    )
+    figures = results.round_figures(round_)
+    data = figures.questionnaire.scoring
+    scored = figures.scored(results.COUNTED)
+    answers = results.stored_answers_of([s.assessment_id for s in scored])
+    counted = [
+        (s, results.assessment_result(s.assessment_id, s.unit_id, figures, answers[s.assessment_id]))
+        for s in scored
+    ]
+    bench = figures.benchmark
+    statuses = Counter(s.status for s in figures.assessments)
     numbers = data.question_numbers()
     questions = {q.key: (theme, q) for theme in data.themes for q in theme.questions}
-    ordered = sorted(counted.values(), key=lambda pair: pair[0].unit.code)
+    ordered = sorted(counted, key=lambda pair: pair[0].unit_code)
 
     themes = []
     for number, theme in enumerate(data.themes, start=1):
         below = sorted(
             (
-                BelowTarget(a.unit.name, a.unit.code, t.score, t.target, t.gap)
+                BelowTarget(a.unit_name, a.unit_code, t.score, t.target, t.gap)
                 for a, r in ordered
                 if (t := r.theme(theme.key)) is not None and t.gap
             ),
@@ -296,7 +299,7 @@ def round_report(round_: Round) -> RoundReport:
 
     occurrences: Counter[str] = Counter()
     levels: dict[str, Counter[int]] = {}
-    for _, result in counted.values():
+    for _, result in counted:
         for rec in result.recommendations:
             occurrences[rec.question_key] += 1
             levels.setdefault(rec.question_key, Counter())[rec.level] += 1
@@ -313,8 +316,8 @@ def round_report(round_: Round) -> RoundReport:
     titles = tuple(f"{i}. {t.title}" for i, t in enumerate(data.themes, start=1))
     heat_rows = tuple(
         (
-            a.unit.name,
-            a.unit.code,
+            a.unit_name,
+            a.unit_code,
             tuple(t.score for t in r.themes),
             r.score,
         )
@@ -324,7 +327,7 @@ def round_report(round_: Round) -> RoundReport:
         [str(number) for number in range(1, len(data.themes) + 1)],
         [
             charts.HeatRow(
-                f"{a.unit.code}",
+                f"{a.unit_code}",
                 [t.score for t in r.themes],
                 [bool(t.gap) for t in r.themes],
             )
@@ -340,7 +343,7 @@ def round_report(round_: Round) -> RoundReport:
         title=f"Ronderapport {round_.code} – {round_.name}",
         round_code=round_.code,
         round_name=round_.name,
-        questionnaire=round_.questionnaire.label,
+        questionnaire=figures.questionnaire.label,
         printed_on=_printed_on(),
         marking=current_app.config.get("REPORT_MARKING", ""),
         units_total=total,
@@ -352,7 +355,7 @@ def round_report(round_: Round) -> RoundReport:
         heat_rows=heat_rows,
         theme_titles=titles,
         common=tuple(common[:10]),
-        medians_shown=len(counted) >= assessment_services.MIN_UNITS_FOR_MEDIAN,
+        medians_shown=len(counted) >= results.MIN_UNITS_FOR_MEDIAN,
     )
 
 
@@ -390,8 +393,6 @@ class BatchItem:
 
 
 def _render_to_file(assessment_id: int, out_dir: Path, round_code: str, unit_code: str) -> BatchItem:
-    import time
-
     started = time.perf_counter()
     target = out_dir / report_filename(round_code, unit_code)
     try:
@@ -411,14 +412,16 @@ def _render_to_file(assessment_id: int, out_dir: Path, round_code: str, unit_cod
     return BatchItem(unit_code, target, None, time.perf_counter() - started)
 
 
-_worker_app: Any = None
+_worker_app: Any = None  # the Flask app a forked worker renders with
 
 
-def _worker_init(config: dict[str, Any]) -> None:
+def _worker_init(app: Any) -> None:
+    """Runs once in each worker process: keep the app the parent forked with."""
     global _worker_app  # one app per worker process
-    from assessment.app import create_app
-
-    _worker_app = create_app(config)
+    # The pool's connections belong to the parent; start a fresh pool here without closing theirs
+    # (SQLAlchemy's recipe for engines across a fork).
+    app.extensions["database"].engine.dispose(close=False)
+    _worker_app = app
 
 
 def _worker_render(args: tuple[int, str, str, str]) -> BatchItem:
@@ -442,30 +445,25 @@ def render_batch(
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     items = assessments_in_round(round_)
-    results: list[BatchItem] = []
+    done: list[BatchItem] = []
     if jobs <= 1:
         for assessment_id, unit_code in items:
             item = _render_to_file(assessment_id, out_dir, round_.code, unit_code)
-            results.append(item)
+            done.append(item)
             if on_done:
                 on_done(item)
-        return results
+        return done
 
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
-    config = {
-        key: current_app.config[key]
-        for key in ("DATABASE_URL", "SECRET_KEY", "REPORT_MARKING")
-        if key in current_app.config
-    }
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     session.remove()
-    current_app.extensions["database"].engine.dispose()  # no pooled connection crosses a fork
+    app.extensions["database"].engine.dispose()  # no pooled connection crosses a fork
+    # Forked workers inherit the app as it is (config, engine, templates): nothing is pickled and
+    # no second app is built.
     with ProcessPoolExecutor(
         max_workers=jobs,
         mp_context=multiprocessing.get_context("fork"),
         initializer=_worker_init,
-        initargs=(config,),
+        initargs=(app,),
     ) as pool:
         futures = [
             pool.submit(_worker_render, (assessment_id, str(out_dir), round_.code, unit_code))
@@ -473,8 +471,8 @@ def render_batch(
         ]
         for future in as_completed(futures):
             item = future.result()
-            results.append(item)
+            done.append(item)
             if on_done:
                 on_done(item)
-    results.sort(key=lambda item: item.unit_code)
-    return results
+    done.sort(key=lambda item: item.unit_code)
+    return done

@@ -8,15 +8,12 @@ from flask import Blueprint, Response, abort, stream_with_context
 from flask_login import current_user, login_required
 
 from assessment.assessments import services as assessment_services
-from assessment.auth.access import can_view_unit, roles_required
-from assessment.auth.models import Role
+from assessment.auth.access import can_read_all_units, can_view_unit, requires
 from assessment.reports import services
 from assessment.rounds.models import Round
 from assessment.rounds.services import get_round
 
 bp = Blueprint("reports", __name__, template_folder="templates")
-
-ROUND_READERS = (Role.LEAD, Role.COORDINATOR, Role.ADMIN)
 
 
 def _pdf(data: bytes, filename: str) -> Response:
@@ -46,7 +43,7 @@ def _round(code: str) -> Round:
 
 
 @bp.route("/reports/rounds/<code>.pdf")
-@roles_required(*ROUND_READERS)
+@requires(can_read_all_units)
 def round_report(code: str) -> Any:
     round_ = _round(code)
     return _pdf(
@@ -78,7 +75,7 @@ class _Sink:
 
 
 @bp.route("/reports/rounds/<code>/eenheidsrapporten.zip")
-@roles_required(*ROUND_READERS)
+@requires(can_read_all_units)
 def batch_zip(code: str) -> Any:
     """Every unit report of the round in one ZIP, streamed: the download starts with the first
     report instead of after the last. A report that fails is listed in FOUTEN.txt."""

@@ -39,6 +39,9 @@ class Round(Base):
     opens_on: Mapped[dt.date | None]
     closes_on: Mapped[dt.date | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Raised in the same transaction by every service that changes an input of the round's
+    # figures (answers, statuses, targets, units); the read side's caches are keyed on it.
+    results_version: Mapped[int] = mapped_column(default=1)
 
     questionnaire: Mapped[Questionnaire] = relationship()
     default_targets: Mapped[list[RoundTarget]] = relationship(

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from assessment.assessments.models import Assessment
 from assessment.audit.services import record
@@ -17,6 +17,27 @@ ROUND_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,39}$")
 
 class RoundError(ValueError):
     """The round cannot be created or changed as asked; the message says why, in Dutch."""
+
+
+def raise_results_version(*round_ids: int) -> None:
+    """Raise the results version of the rounds ``round_ids``: every cache of their figures, on
+    every app server, rebuilds on its next read. Call it in the transaction that changes an
+    input of the figures (an answer, a status, a target, a unit), as its last statement: it locks
+    the round's row until the commit."""
+    if round_ids:
+        session.execute(
+            update(Round)
+            .where(Round.id.in_(sorted(set(round_ids))))
+            .values(results_version=Round.results_version + 1)
+        )
+
+
+def raise_results_version_for_units(unit_ids: list[int]) -> None:
+    """Raise the results version of every round in which one of ``unit_ids`` has an assessment."""
+    if unit_ids:
+        raise_results_version(
+            *session.scalars(select(Assessment.round_id).where(Assessment.unit_id.in_(unit_ids)).distinct())
+        )
 
 
 def get_round(code: str) -> Round | None:
@@ -73,6 +94,7 @@ def open_round(round_: Round) -> int:
     old = round_.status
     round_.status = RoundStatus.OPEN
     session.flush()
+    raise_results_version(round_.id)
     if old is not RoundStatus.OPEN:
         record("round.open", round_, old={"status": old.value}, new={"status": "open"})
     return made
@@ -82,6 +104,7 @@ def close_round(round_: Round) -> None:
     old = round_.status
     round_.status = RoundStatus.CLOSED
     session.flush()
+    raise_results_version(round_.id)
     record("round.close", round_, old={"status": old.value}, new={"status": "closed"})
 
 
@@ -140,4 +163,5 @@ def set_unit_targets(round_: Round, unit: Unit, levels: dict[int, int]) -> int:
     session.flush()
     if new:
         record("target.set", ("targets", f"{round_.code}/{unit.code}"), old=old, new=new)
+        raise_results_version(round_.id)
     return len(new)

@@ -5,9 +5,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from assessment.auth.access import roles_required
-from assessment.auth.models import Role
-from assessment.db import session
+from assessment.auth.access import can_read_all_units, can_set_targets, requires
 from assessment.rounds import services
 from assessment.rounds.forms import targets_form
 from assessment.rounds.models import Round, RoundStatus
@@ -15,9 +13,6 @@ from assessment.units.models import Unit
 from assessment.units.services import get_unit
 
 bp = Blueprint("rounds", __name__, template_folder="templates")
-
-READERS = (Role.LEAD, Role.COORDINATOR, Role.ADMIN)
-EDITORS = (Role.COORDINATOR, Role.ADMIN)
 
 
 def _load(code: str) -> Round:
@@ -28,13 +23,13 @@ def _load(code: str) -> Round:
 
 
 @bp.route("/rounds")
-@roles_required(*READERS)
+@requires(can_read_all_units)
 def index() -> Any:
     return render_template("rounds/index.html", rounds=services.list_rounds())
 
 
 @bp.route("/rounds/<code>/targets")
-@roles_required(*READERS)
+@requires(can_read_all_units)
 def targets(code: str) -> Any:
     round_ = _load(code)
     units, own, defaults = services.targets_table(round_)
@@ -45,12 +40,12 @@ def targets(code: str) -> Any:
         units=units,
         own=own,
         defaults=defaults,
-        may_edit=current_user.role in EDITORS and round_.status is not RoundStatus.CLOSED,
+        may_edit=can_set_targets(current_user) and round_.status is not RoundStatus.CLOSED,
     )
 
 
 @bp.route("/rounds/<code>/targets/<unit_code>", methods=["GET", "POST"])
-@roles_required(*EDITORS)
+@requires(can_set_targets)
 def unit_targets(code: str, unit_code: str) -> Any:
     round_ = _load(code)
     unit: Unit | None = get_unit(unit_code)
@@ -72,10 +67,8 @@ def unit_targets(code: str, unit_code: str) -> Any:
             try:
                 changed = services.set_unit_targets(round_, unit, form.levels())
             except services.RoundError as exc:
-                session.rollback()
                 problem = str(exc)
             else:
-                session.commit()
                 flash(
                     f"Doelen van {unit.name} opgeslagen ({changed} gewijzigd)."
                     if changed

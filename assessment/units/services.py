@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from assessment.audit.services import record
 from assessment.db import session
+from assessment.rounds.services import raise_results_version_for_units
 from assessment.units.models import Unit
 
 CSV_COLUMNS = ("code", "name", "kind", "parent_code")
@@ -114,6 +115,7 @@ def import_units(rows: list[UnitRow], *, source: str) -> ImportResult:
 
     created = updated = unchanged = 0
     units = dict(existing)
+    changed_ids = []
     for row in rows:
         unit = units.get(row.code)
         if unit is None:
@@ -123,6 +125,7 @@ def import_units(rows: list[UnitRow], *, source: str) -> ImportResult:
             created += 1
         elif (unit.name, unit.kind) != (row.name, row.kind) or _parent_code(unit) != row.parent_code:
             updated += 1
+            changed_ids.append(unit.id)
         else:
             unchanged += 1
         unit.name, unit.kind = row.name, row.kind
@@ -132,6 +135,8 @@ def import_units(rows: list[UnitRow], *, source: str) -> ImportResult:
     session.flush()
     if created or updated:
         record("unit.import", ("units", source[-60:]), new={"created": created, "updated": updated})
+    # A renamed or moved unit changes the figures (names, parts of the tree) of its rounds.
+    raise_results_version_for_units(changed_ids)
     return ImportResult(created, updated, unchanged)
 
 

@@ -24,7 +24,6 @@ from tests.functional.test_compare import (
     add_unit,
     build_world,
     plain,
-    quick_password_hashes,  # noqa: F401 (an autouse fixture: quick password hashes here too)
     table_by_first_cell,
 )
 

@@ -13,7 +13,6 @@ from sqlalchemy import select
 from assessment.audit.models import AuditEvent
 from assessment.auth.models import ApiToken, Role
 from tests.functional.test_compare import (
-    quick_password_hashes,  # noqa: F401 (an autouse fixture: quick password hashes here too)
     table,
 )
 from tests.helpers import text_of

@@ -212,7 +212,7 @@ def _pages(setting) -> list[str]:
     return [
         "/",
         f"/assessments/{draft.id}",
-        f"/assessments/{draft.id}/thema-1",
+        f"/assessments/{draft.id}/speerpunten/thema-1",
         f"/assessments/{draft.id}/submit",
         "/logout",
         "/assessments/999999999",

@@ -77,7 +77,7 @@ def test_a_level_the_question_does_not_have_is_refused_and_names_the_question(
     client.login(rep.email)
 
     response = client.submit(
-        f"/assessments/{assessment.id}/thema-1",
+        f"/assessments/{assessment.id}/speerpunten/thema-1",
         answer_form(assessment.version, {q11: "3", q12: choice}, {q11: "Zie plan"}),
     )
 
@@ -101,12 +101,16 @@ def test_a_level_above_the_questionnaires_scale_is_refused(client, factory, db_s
     question = questionnaire.themes[0].questions[0]
     client.login(rep.email)
 
-    refused = client.submit(f"/assessments/{assessment.id}/thema-1", answer_form(1, {question: "5"}))
+    refused = client.submit(
+        f"/assessments/{assessment.id}/speerpunten/thema-1", answer_form(1, {question: "5"})
+    )
     assert refused.status_code == 400
     assert f"Vraag 1.1 (antwoord): {UNKNOWN_LEVEL}" in text_of(refused)
     assert stored_answers(db_session, assessment) == {}
 
-    accepted = client.submit(f"/assessments/{assessment.id}/thema-1", answer_form(1, {question: "4"}))
+    accepted = client.submit(
+        f"/assessments/{assessment.id}/speerpunten/thema-1", answer_form(1, {question: "4"})
+    )
     assert accepted.status_code == 302
     assert stored_answers(db_session, assessment) == {question.id: (4, False, "")}
 
@@ -138,7 +142,7 @@ def test_a_field_for_a_question_that_is_not_on_this_page_is_refused(
     data = answer_form(assessment.version, {q11: "3"})
     data[f"{field}_{foreign_question_id(where)}"] = "2" if field == "level" else "Ingeslopen"
 
-    response = client.submit(f"/assessments/{assessment.id}/thema-1", data)
+    response = client.submit(f"/assessments/{assessment.id}/speerpunten/thema-1", data)
 
     assert response.status_code == 400
     assert "Het formulier bevat een vraag die niet bij dit speerpunt hoort." in text_of(response)
@@ -158,7 +162,7 @@ def test_a_toelichting_of_4001_characters_is_refused_with_a_message_that_names_i
     client.login(rep.email)
 
     response = client.submit(
-        f"/assessments/{assessment.id}/thema-1",
+        f"/assessments/{assessment.id}/speerpunten/thema-1",
         answer_form(assessment.version, {q11: "3", q12: "2"}, {q12: "x" * 4001}),
     )
 
@@ -177,7 +181,8 @@ def test_a_toelichting_of_4000_characters_is_stored_whole(client, setting, db_se
     comment += "." * (4000 - len(comment))
 
     response = client.submit(
-        f"/assessments/{assessment.id}/thema-1", answer_form(assessment.version, {q11: "3"}, {q11: comment})
+        f"/assessments/{assessment.id}/speerpunten/thema-1",
+        answer_form(assessment.version, {q11: "3"}, {q11: comment}),
     )
 
     assert response.status_code == 302
@@ -197,7 +202,7 @@ def test_a_toelichting_of_4000_characters_with_line_breaks_as_a_browser_sends_th
     assert len(typed) == 4000
 
     response = client.submit(
-        f"/assessments/{assessment.id}/thema-1",
+        f"/assessments/{assessment.id}/speerpunten/thema-1",
         answer_form(assessment.version, {q11: "3"}, {q11: typed.replace("\n", "\r\n")}),
     )
 
@@ -219,7 +224,7 @@ def test_a_save_without_a_valid_token_stores_nothing(client, other_client, setti
     elif token == "of another session":
         data["csrf_token"] = other_client.token("/login")
 
-    response = client.post(f"/assessments/{assessment.id}/thema-1", data=data)
+    response = client.post(f"/assessments/{assessment.id}/speerpunten/thema-1", data=data)
 
     assert response.status_code == 400
     assert "Het formulier was verlopen of niet geldig. Er is niets opgeslagen." in text_of(response)
@@ -235,7 +240,7 @@ def test_the_second_of_two_saves_from_the_same_page_is_refused_and_nothing_of_it
 ):
     assessment, rep, colleague = setting
     q11, q12, *_ = questions_of(assessment)
-    url = f"/assessments/{assessment.id}/thema-1"
+    url = f"/assessments/{assessment.id}/speerpunten/thema-1"
     client.login(rep.email)
     other_client.login(colleague.email)
     anna_loaded = version_on(client.get(url).get_data(as_text=True))
@@ -274,7 +279,9 @@ def test_submitting_from_a_stale_page_is_refused(client, other_client, setting, 
     other_client.login(colleague.email)
     submit_url = f"/assessments/{assessment.id}/submit"
     loaded = version_on(client.get(submit_url).get_data(as_text=True))
-    saved = other_client.submit(f"/assessments/{assessment.id}/thema-1", answer_form(loaded, {q11: "2"}))
+    saved = other_client.submit(
+        f"/assessments/{assessment.id}/speerpunten/thema-1", answer_form(loaded, {q11: "2"})
+    )
     assert saved.status_code == 302
 
     response = client.submit(submit_url, {"version": loaded})

@@ -4,6 +4,8 @@ traceback, and nothing half-stored."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ from assessment import db
 from assessment.app import create_app
 from assessment.assessments.models import Answer, Assessment, AssessmentStatus
 from assessment.auth.models import Role, User
+from assessment.cli import COMMANDS, load_command
 from assessment.questionnaires.fileformat import DEFAULT_QUESTIONNAIRE
 from assessment.questionnaires.models import Capability, Question, Questionnaire, Theme
 from assessment.rounds.models import Round, RoundStatus
@@ -97,12 +100,12 @@ def test_checking_the_shipped_questionnaire_prints_a_one_line_summary(cli, db_se
 def test_checking_a_broken_file_names_each_place_without_a_traceback(cli, tmp_path):
     document = questionnaire_document(key="kapot")
     del document["themes"][0]["capabilities"][0]["questions"][1]["levels"][4]
-    document["themes"][1]["key"] = "results"
+    document["themes"][1]["key"] = document["themes"][0]["key"]
     file = write(tmp_path, "kapot.yaml", dump(document))
     result = run(cli, "questionnaire", "check", file)
     assert refused(result) == [
         f"{file}: themes[0].capabilities[0].questions[1].levels: niveau 4 ontbreekt",
-        f"{file}: themes[1].key: 'results' is gereserveerd voor een pagina; kies een andere",
+        f"{file}: themes[1].key: thema-sleutel 'thema-1' komt al voor bij themes[0]",
         f"Fout: {file} is niet geldig (2 fouten)",
     ]
     assert result.stdout == ""
@@ -519,3 +522,31 @@ def test_init_demo_on_a_fresh_database_sets_up_the_demo_and_a_second_run_changes
         assert demo_counts(app) == counts
     finally:
         app.extensions["database"].engine.dispose()
+
+
+# -- the console entry point ---------------------------------------------------------------------
+
+
+def test_the_command_list_shows_each_commands_own_help_line():
+    for name in COMMANDS:
+        command = load_command(name)
+        assert command.name == name
+        assert COMMANDS[name][1] == command.get_short_help_str(limit=200), name
+
+
+def test_help_lists_the_commands_without_loading_the_app_or_the_database_layer():
+    """``assessment --help`` answers at once: it imports neither the app nor SQLAlchemy."""
+    probe = (
+        "import sys\n"
+        "from assessment.cli import main\n"
+        "try:\n"
+        "    main(args=['--help'], standalone_mode=False)\n"
+        "finally:\n"
+        "    print('LOADED', sorted(m for m in ('sqlalchemy', 'assessment.app') if m in sys.modules))\n"
+    )
+    done = subprocess.run(  # noqa: S603 (this interpreter, our own probe)
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert "LOADED []" in done.stdout, done.stdout + done.stderr
+    for name in COMMANDS:
+        assert f"  {name} " in done.stdout

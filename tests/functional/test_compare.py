@@ -19,15 +19,12 @@ from sqlalchemy.orm import Session
 
 from assessment.assessments.models import Answer, Assessment, AssessmentStatus
 from assessment.auth.models import Role, User
-from assessment.auth.services import hash_password
 from assessment.questionnaires.models import Questionnaire
 from assessment.rounds.models import Round, RoundStatus, Target
 from assessment.units.models import Unit
-from tests import factories
 from tests.factories import Factory
-from tests.helpers import PASSWORD, text_of
+from tests.helpers import text_of
 
-_PASSWORD_HASH = hash_password(PASSWORD)
 URL = "/compare/2026-1"
 
 # Levels per question, in questionnaire order: 1.1, 1.2 (speerpunt 1), 2.1, 2.2, 3.1, 3.2.
@@ -97,12 +94,6 @@ def add_unit(
         factory.answer(assessment, question, level, comment=comment_for(code, question.key))
     world.units[code], world.assessments[code] = unit, assessment
     return unit
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hashes(monkeypatch):
-    """Hash the test password once, not once per account (scrypt is slow on purpose)."""
-    monkeypatch.setattr(factories, "hash_password", lambda password, _hash=_PASSWORD_HASH: _hash)
 
 
 @pytest.fixture

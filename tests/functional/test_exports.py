@@ -23,7 +23,6 @@ from tests.functional.test_compare import (
     heat_rows,
     hrefs,
     page,
-    quick_password_hashes,  # noqa: F401 (an autouse fixture: quick password hashes here too)
 )
 
 BOM = b"\xef\xbb\xbf"

@@ -29,6 +29,7 @@ from assessment.auth.models import Role
 from assessment.reports import services
 from assessment.reports.pdf import STATIC_PREFIX, FetchRefused, StaticOnlyFetcher
 from assessment.rounds.models import Round
+from tests.conftest import rolled_back
 from tests.factories import Factory
 from tests.helpers import WebClient
 
@@ -58,20 +59,12 @@ def today_in_amsterdam() -> str:
 def own_transaction(app, engine) -> Iterator[Session]:
     """What the ``connection`` and ``db_session`` fixtures do for one test, for a fixture that
     outlives a test: the app and a session of our own work in one transaction, rolled back."""
-    connection = engine.connect()
-    transaction = connection.begin()
-    database = app.extensions["database"]
-    database.bind = connection
-    database.session_options = {"join_transaction_mode": "create_savepoint"}
-    session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
-    try:
-        yield session
-    finally:
-        session.close()
-        database.bind = engine
-        database.session_options = {}
-        transaction.rollback()
-        connection.close()
+    with rolled_back(app, engine) as connection:
+        session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+        try:
+            yield session
+        finally:
+            session.close()
 
 
 @pytest.fixture

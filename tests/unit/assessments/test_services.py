@@ -3,34 +3,24 @@ what the audit trail says about it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from assessment import db
 from assessment.assessments import services
 from assessment.assessments.models import Answer, Assessment, AssessmentStatus
-from assessment.assessments.services import AnswerInput, NotEditable, Progress, StaleAssessment
+from assessment.assessments.services import AnswerInput, NotEditable, StaleAssessment
 from assessment.audit.models import AuditEvent
 from assessment.auth.models import Role, User
-from assessment.auth.services import hash_password
 from assessment.questionnaires.models import Question
-from tests import factories
-from tests.helpers import PASSWORD
+from assessment.results import questionnaire as plain
+from assessment.results import services as results
+from assessment.results.services import Progress
 
 pytestmark = pytest.mark.usefixtures("app_ctx")
-
-_PASSWORD_HASH = hash_password(PASSWORD)
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hashes(monkeypatch):
-    """Three accounts per test, none of them logs in: hash the password once (scrypt is slow)."""
-    monkeypatch.setattr(factories, "hash_password", lambda password, _hash=_PASSWORD_HASH: _hash)
 
 
 @dataclass
@@ -47,8 +37,11 @@ def load(factory_assessment: Assessment, *users: User) -> tuple[Assessment, list
     """The factory's objects, as the app's own session sees them."""
     assessment = services.get_assessment(factory_assessment.id)
     assert assessment is not None
-    themes = services.load_themes(assessment.round.questionnaire_id)
-    questions = [question for theme in themes for question in theme.questions]
+    questions = [
+        question
+        for theme in plain.load(assessment.round.questionnaire_id).themes
+        for question in theme.questions
+    ]
     return assessment, questions, [db.session.get(User, user.id) for user in users]
 
 
@@ -111,6 +104,7 @@ def save(setting: Setting, answers: dict[int, AnswerInput], *, user: User | None
         {setting.questions[i].id: given for i, given in answers.items()},
         expected_version=assessment.version if version is None else version,
         user=user or setting.rep,
+        question_keys={q.id: q.key for q in setting.questions},
     )
 
 
@@ -334,31 +328,17 @@ def test_progress_counts_not_applicable_as_answered_and_a_bare_toelichting_not(s
         setting,
         {0: AnswerInput(not_applicable=True), 1: AnswerInput(2), 2: AnswerInput(comment="Weet nog niet")},
     )
-    progress = services.progress_for([setting.assessment])
+    progress = results.progress_for([setting.assessment])
     assert progress == {setting.assessment.id: Progress(answered=2, total=4)}
     assert not progress[setting.assessment.id].is_complete
 
 
 def test_progress_of_an_untouched_assessment_is_zero_of_all(setting):
-    assert services.progress_for([setting.assessment]) == {setting.assessment.id: Progress(0, 4)}
-    assert services.progress_for([]) == {}
+    assert results.progress_for([setting.assessment]) == {setting.assessment.id: Progress(0, 4)}
+    assert results.progress_for([]) == {}
 
 
-@contextmanager
-def counted_queries(connection) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(connection, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(connection, "before_cursor_execute", count)
-
-
-def test_progress_takes_the_same_few_queries_for_one_assessment_or_many(factory, setting, connection):
+def test_progress_takes_one_query_for_one_assessment_or_many(factory, setting, count_queries):
     for questionnaire in (
         factory.questionnaire(themes=3, capabilities=2, questions=2),
         factory.questionnaire(themes=1, capabilities=1, questions=1),
@@ -369,12 +349,14 @@ def test_progress_takes_the_same_few_queries_for_one_assessment_or_many(factory,
     everything = services.assessments_for(setting.admin)  # rounds loaded with the assessments
     assert len(everything) == 7
 
-    with counted_queries(connection) as for_one:
-        one = services.progress_for(everything[:1])
-    with counted_queries(connection) as for_all:
-        all_ = services.progress_for(everything)
+    results.progress_for(everything)  # the questionnaires are cached from here on
+    with count_queries as for_one:
+        one = results.progress_for(everything[:1])
+    one_count = for_one.count
+    with count_queries as for_all:
+        all_ = results.progress_for(everything)
 
-    assert len(for_one) == len(for_all) == 2
+    assert one_count == for_all.count == 1
     assert len(all_) == 7
     assert one == {everything[0].id: all_[everything[0].id]}
     assert sorted({p.total for p in all_.values()}) == [1, 4, 12]

@@ -124,10 +124,6 @@ def _duplicate_question_key(d: dict[str, Any]) -> None:
     question(d, t=1, q=1)["key"] = "vraag-1-1-1"
 
 
-def _reserved_theme_key(d: dict[str, Any]) -> None:
-    d["themes"][1]["key"] = "results"
-
-
 def _scale_with_a_gap(d: dict[str, Any]) -> None:
     del d["scale"][2]  # levels 1, 2, 4, 5
 
@@ -204,11 +200,6 @@ def _blank_dutch_text(d: dict[str, Any]) -> None:
             id="duplicate question key",
         ),
         pytest.param(
-            _reserved_theme_key,
-            "themes[1].key: 'results' is gereserveerd voor een pagina; kies een andere",
-            id="reserved theme key",
-        ),
-        pytest.param(
             _scale_with_a_gap,
             "scale: de niveaus moeten 1 tot en met 4 zijn, op volgorde (gevonden: 1, 2, 4, 5)",
             id="scale with a gap",
@@ -261,11 +252,11 @@ def test_an_unknown_field_is_named_at_its_place():
 def test_every_problem_in_a_file_is_reported_not_only_the_first():
     def two_problems(document: dict[str, Any]) -> None:
         _drop_level_4_of_second_question(document)
-        _reserved_theme_key(document)
+        _duplicate_question_key(document)
 
     assert problems_in(broken(two_problems)) == [
         f"{Q01}.levels: niveau 4 ontbreekt",
-        "themes[1].key: 'results' is gereserveerd voor een pagina; kies een andere",
+        f"themes[1].capabilities[0].questions[1].key: vraag-sleutel 'vraag-1-1-1' komt al voor bij {Q00}",
     ]
 
 
