@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from assessment.assessments.models import (
@@ -55,12 +55,6 @@ class AnswerInput:
         if len(self.comment) > COMMENT_MAX_LENGTH:
             raise ValueError("comment too long")
 
-    @classmethod
-    def of(cls, answer: Answer | None) -> AnswerInput:
-        if answer is None:
-            return cls()
-        return cls(answer.level, answer.is_not_applicable, answer.comment)
-
     def as_audit(self) -> dict[str, object]:
         return {"level": "n.v.t." if self.not_applicable else self.level, "comment": self.comment}
 
@@ -72,14 +66,6 @@ def get_assessment(assessment_id: int) -> Assessment | None:
         .where(Assessment.id == assessment_id)
         .options(joinedload(Assessment.round), joinedload(Assessment.unit))
     )
-
-
-def answers_by_question(assessment_id: int) -> dict[int, Answer]:
-    """The stored answers as rows (to change them), by question id, in one query."""
-    return {
-        answer.question_id: answer
-        for answer in session.scalars(select(Answer).where(Answer.assessment_id == assessment_id))
-    }
 
 
 def _advance(
@@ -131,11 +117,22 @@ def save_answers(
     NotEditable for a submitted or approved assessment and StaleAssessment when the page was
     loaded before someone else's save. Raises the round's results version.
     """
-    existing = answers_by_question(assessment.id)
+    existing = {
+        row.question_id: row
+        for row in session.execute(
+            select(
+                Answer.id, Answer.question_id, Answer.level, Answer.is_not_applicable, Answer.comment
+            ).where(Answer.assessment_id == assessment.id)
+        )
+    }
+    stored = {
+        question_id: AnswerInput(row.level, row.is_not_applicable, row.comment)
+        for question_id, row in existing.items()
+    }
     changed = {
         question_id: given
         for question_id, given in inputs.items()
-        if given != AnswerInput.of(existing.get(question_id))
+        if given != stored.get(question_id, AnswerInput())
     }
     if not changed:
         if not assessment.status.is_editable:
@@ -143,21 +140,27 @@ def save_answers(
         return 0
     _advance(assessment, expected_version, allowed=EDITABLE)
     now = utcnow()
-    keys = question_keys
     old, new = {}, {}
+    updates, inserts = [], []
     for question_id, given in changed.items():
-        answer = existing.get(question_id)
-        old[keys[question_id]] = AnswerInput.of(answer).as_audit()
-        new[keys[question_id]] = given.as_audit()
-        if answer is None:
-            answer = Answer(assessment_id=assessment.id, question_id=question_id)
-            session.add(answer)
-        answer.level = given.level
-        answer.is_not_applicable = given.not_applicable
-        answer.comment = given.comment
-        answer.updated_at = now
-        answer.updated_by_id = user.id
-    session.flush()
+        old[question_keys[question_id]] = stored.get(question_id, AnswerInput()).as_audit()
+        new[question_keys[question_id]] = given.as_audit()
+        values = {
+            "level": given.level,
+            "is_not_applicable": given.not_applicable,
+            "comment": given.comment,
+            "updated_at": now,
+            "updated_by_id": user.id,
+        }
+        if question_id in existing:
+            updates.append({"id": existing[question_id].id, **values})
+        else:
+            inserts.append({"assessment_id": assessment.id, "question_id": question_id, **values})
+    # Two statements for any number of answers (bulk UPDATE by primary key, multi-row INSERT).
+    if updates:
+        session.execute(update(Answer), updates)
+    if inserts:
+        session.execute(insert(Answer), inserts)
     record("assessment.answers", assessment, old=old, new=new, actor=user)
     raise_results_version(assessment.round_id)
     return len(changed)
