@@ -107,15 +107,17 @@ def overview(assessment_id: int) -> Any:
     )
 
 
-@bp.route("/assessments/<int:assessment_id>/<theme_key>")
+@bp.route("/assessments/<int:assessment_id>/<theme_key>", methods=["GET", "POST"])
 @login_required
 def theme_moved(assessment_id: int, theme_key: str) -> Any:
     """The speerpunt pages moved under /speerpunten/ (a theme key could collide with a page);
-    bookmarks of the old address keep working. Anything else here is not a page: 404."""
+    bookmarks of the old address keep working, and a form still open in an old tab is sent on
+    with its answers (308 keeps the method and the body). Anything else here is not a page: 404."""
     assessment = _load(assessment_id)
     if _questionnaire(assessment).theme(theme_key) is None:
         abort(404)
-    return redirect(url_for(".theme", assessment_id=assessment_id, theme_key=theme_key), 301)
+    code = 308 if request.method == "POST" else 301
+    return redirect(url_for(".theme", assessment_id=assessment_id, theme_key=theme_key), code)
 
 
 @bp.route("/assessments/<int:assessment_id>/speerpunten/<theme_key>", methods=["GET", "POST"])
@@ -164,6 +166,10 @@ def theme(assessment_id: int, theme_key: str) -> Any:
                     return redirect(_after_save(assessment, data, current))
             else:
                 problem = "Er is niets opgeslagen. Verbeter de fouten hieronder."
+        if form is not None and not conflict and isinstance(form.version.data, int):
+            # The page shown again keeps the version the user started from: a corrected save
+            # after a colleague's must still meet the conflict check, not silently overwrite.
+            version = form.version.data
 
     answers = results.stored_answers(assessment.id)
     if form is not None:

@@ -25,8 +25,10 @@ DONE = "done"  # 302 back into the app, and the change is made
 
 ROLES = ("anonymous", "own_rep", "other_rep", "lead", "coordinator", "admin")
 
-# Approving is a POST only: a GET of .../approve is taken for an old speerpunt address (they
-# redirect to /speerpunten/<key>), and no speerpunt has that key: 404.
+# The old speerpunt addresses (/assessments/<id>/<key>) redirect to /speerpunten/<key> for whoever
+# may read the assessment: 301 for a bookmark, 308 for a form posted from an old tab (the method
+# and the answers go along; the new address decides whether they are saved). Approving is a POST
+# only: a GET of .../approve is taken for an old speerpunt address, and no speerpunt has that key: 404.
 # fmt: off
 MATRIX: dict[str, tuple[Any, ...]] = {
     # request                                  anonymous  own rep  other rep  lead  coordinator  admin
@@ -34,6 +36,8 @@ MATRIX: dict[str, tuple[Any, ...]] = {
     "GET /assessments/{draft}":                (LOGIN,    200,     404,       200,  200,         200),
     "GET /assessments/{draft}/speerpunten/thema-1":        (LOGIN,    200,     404,       200,  200,         200),
     "POST /assessments/{draft}/speerpunten/thema-1":       (LOGIN,    DONE,    404,       403,  403,         DONE),
+    "GET /assessments/{draft}/thema-1":        (LOGIN,    301,     404,       301,  301,         301),
+    "POST /assessments/{draft}/thema-1":       (LOGIN,    308,     404,       308,  308,         308),
     "GET /assessments/{draft}/submit":         (LOGIN,    200,     404,       403,  403,         200),
     "POST /assessments/{draft}/submit":        (LOGIN,    DONE,    404,       403,  403,         DONE),
     "GET /assessments/{submitted}":            (LOGIN,    200,     404,       200,  200,         200),
@@ -170,6 +174,10 @@ def test_access_matrix(client, world, db_session, request_, role, expected):
         assert EFFECTS[request_](db_session, world, client)
     else:
         assert response.status_code == expected
+        if expected in (301, 308):
+            assert urlsplit(response.headers["Location"]).path == url.replace(
+                "/thema-1", "/speerpunten/thema-1"
+            )
     if expected != DONE:
         assert stored(db_session, world) == before
 

@@ -297,3 +297,28 @@ def test_submitting_from_a_stale_page_is_refused(client, other_client, setting, 
     assert again.status_code == 302
     db_session.expire_all()
     assert db_session.get(Assessment, assessment.id).status is AssessmentStatus.SUBMITTED
+
+
+def test_correcting_a_refused_form_after_a_colleagues_save_is_still_a_conflict(
+    client, other_client, setting, db_session
+):
+    """The page shown again after a form error keeps the version Anna started from: her corrected
+    save must not silently overwrite what Bea saved in the meantime."""
+    assessment, rep, colleague = setting
+    q11, *_ = questions_of(assessment)
+    url = f"/assessments/{assessment.id}/speerpunten/thema-1"
+    client.login(rep.email)
+    other_client.login(colleague.email)
+    anna_loaded = version_on(client.get(url).get_data(as_text=True))
+    bea_loaded = version_on(other_client.get(url).get_data(as_text=True))
+    assert other_client.submit(url, answer_form(bea_loaded, {q11: "4"})).status_code == 302
+
+    refused = client.submit(url, answer_form(anna_loaded, {q11: "9"}))
+    assert refused.status_code == 400
+    assert version_on(refused.get_data(as_text=True)) == anna_loaded
+
+    corrected = client.submit(url, answer_form(version_on(refused.get_data(as_text=True)), {q11: "2"}))
+
+    assert corrected.status_code == 409
+    assert SOMEONE_ELSE in text_of(corrected)
+    assert stored_answers(db_session, assessment) == {q11.id: (4, False, "")}

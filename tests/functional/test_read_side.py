@@ -292,3 +292,30 @@ def test_a_change_made_through_another_app_server_shows_on_the_next_request(app,
     before = own_score()
     save_a_change(rep, world)  # through the first app
     assert own_score() != before
+
+
+def test_an_approval_shows_in_the_leads_figures_at_once(app, factory, world, clients):
+    """Submitting and approving are changes of the round's figures as much as a save is: the lead,
+    who had the round's scores cached, sees the approved unit on his very next request."""
+    rep, lead = clients
+    coordinator = WebClient(app.test_client())
+    coordinator.login(factory.user(Role.COORDINATOR).email)
+    url = f"/api/v1/rounds/{world.open_round.code}/scores?status=approved"
+
+    def approved_units() -> set[str]:
+        return {u["unit"]["code"] for u in lead.get(url).get_json()["units"]}
+
+    assert "EIGEN" not in approved_units()
+    page = rep.get(f"/assessments/{world.draft.id}/submit").get_data(as_text=True)
+    version = page.split('name="version" type="hidden" value="')[1].split('"')[0]
+    assert rep.submit(f"/assessments/{world.draft.id}/submit", {"version": version}).status_code == 302
+    assert "EIGEN" not in approved_units()
+
+    approve = coordinator.submit(
+        f"/assessments/{world.draft.id}/approve",
+        {"version": str(int(version) + 1)},
+        page=f"/assessments/{world.draft.id}",
+    )
+    assert approve.status_code == 302
+
+    assert "EIGEN" in approved_units()

@@ -19,6 +19,9 @@ from assessment.questionnaires.models import Question
 from assessment.results import questionnaire as plain
 from assessment.results import services as results
 from assessment.results.services import Progress
+from assessment.rounds import services as rounds
+from assessment.units import services as units
+from assessment.units.models import Unit
 
 pytestmark = pytest.mark.usefixtures("app_ctx")
 
@@ -369,3 +372,80 @@ def test_a_representative_is_given_only_his_own_units_assessments(factory, setti
     other = submitted(factory, setting)
     assert [a.id for a in services.assessments_for(setting.rep)] == [setting.assessment.id]
     assert {a.id for a in services.assessments_for(setting.coordinator)} >= {setting.assessment.id, other.id}
+
+
+# -- every write that changes the figures raises the round's results version ---------------------
+
+
+def _save(s: Setting) -> None:
+    question = s.questions[0]
+    services.save_answers(
+        s.assessment,
+        {question.id: AnswerInput(level=2)},
+        expected_version=s.assessment.version,
+        user=s.rep,
+        question_keys={question.id: question.key},
+    )
+
+
+def _submit(s: Setting) -> None:
+    services.submit(s.assessment, expected_version=s.assessment.version, user=s.rep)
+
+
+def _approve(s: Setting) -> None:
+    _submit(s)
+    db.session.refresh(s.assessment)
+    services.approve(s.assessment, expected_version=s.assessment.version, user=s.coordinator)
+
+
+def _return(s: Setting) -> None:
+    _submit(s)
+    db.session.refresh(s.assessment)
+    services.return_for_changes(
+        s.assessment, reason="Graag toelichting.", expected_version=s.assessment.version, user=s.coordinator
+    )
+
+
+def _close(s: Setting) -> None:
+    rounds.close_round(s.assessment.round)
+
+
+def _reopen_with_a_new_unit(s: Setting) -> None:
+    db.session.add(Unit(code="NIEUW", name="Nieuwe Eenheid", kind="eenheid"))
+    db.session.flush()
+    assert rounds.open_round(s.assessment.round) == 1
+
+
+def _set_targets(s: Setting) -> None:
+    theme_id = s.assessment.round.questionnaire.themes[0].id
+    assert rounds.set_unit_targets(s.assessment.round, s.assessment.unit, {theme_id: 4}) == 1
+
+
+def _rename_unit(s: Setting) -> None:
+    unit = s.assessment.unit
+    row = units.UnitRow(line=2, code=unit.code, name="Andere Naam", kind=unit.kind, parent_code=None)
+    assert units.import_units([row], source="eenheden.csv").updated == 1
+
+
+WRITES = {
+    "saving answers": _save,
+    "submitting": _submit,
+    "approving": _approve,
+    "returning": _return,
+    "closing the round": _close,
+    "opening the round for a new unit": _reopen_with_a_new_unit,
+    "setting a unit's targets": _set_targets,
+    "renaming the unit in an import": _rename_unit,
+}
+
+
+@pytest.mark.parametrize("write", WRITES.values(), ids=WRITES.keys())
+def test_every_write_that_changes_the_figures_raises_the_rounds_results_version(setting, write):
+    round_ = setting.assessment.round
+    before = round_.results_version
+
+    write(setting)
+    db.session.commit()
+
+    db.session.refresh(round_)
+    assert round_.results_version > before
