@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
-from assessment import db, formatting
+from assessment import db, formatting, i18n
 from assessment.api.views import bp as api_bp
 from assessment.assessments.views import bp as assessments_bp
 from assessment.auth import access
@@ -46,6 +48,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     results_cache.init_app(app)
     login_manager.init_app(app)
+    i18n.babel.init_app(
+        app,
+        default_locale=i18n.DEFAULT,
+        default_timezone="Europe/Amsterdam",
+        locale_selector=i18n.select_locale,
+    )
     csrf.init_app(app)
 
     app.register_blueprint(auth_bp)
@@ -64,7 +72,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.add_template_filter(formatting.datetime, "datetime")
     app.add_template_filter(formatting.css_string, "css_string")
 
-    app.context_processor(lambda: {"access": access})
+    app.context_processor(
+        lambda: {
+            "access": access,
+            "language": i18n.current(),
+            "languages": i18n.LANGUAGES,
+            "this_page": i18n.this_page,
+        }
+    )
     app.add_url_rule("/healthz", "healthz", healthz)
     app.after_request(_security_headers)
     app.register_error_handler(CSRFError, _csrf_error)
@@ -92,8 +107,8 @@ def _csrf_error(error: CSRFError) -> Any:
     return render_template(
         "error.html",
         code=400,
-        title="Formulier niet geaccepteerd",
-        message=(
+        title=_("Formulier niet geaccepteerd"),
+        message=_(
             "Het formulier was verlopen of niet geldig. Er is niets opgeslagen. "
             "Ga terug, laad de pagina opnieuw en probeer het nog eens."
         ),
@@ -101,11 +116,11 @@ def _csrf_error(error: CSRFError) -> Any:
 
 
 ERROR_TEXTS = {
-    400: ("Verzoek niet begrepen", "De gegevens in het verzoek kloppen niet."),
-    403: ("Geen toegang", "U hebt geen toegang tot deze pagina."),
-    404: ("Pagina niet gevonden", "Deze pagina bestaat niet, of u hebt er geen toegang toe."),
-    405: ("Niet toegestaan", "Deze handeling kan hier niet."),
-    413: ("Te groot", "Wat u verstuurde is te groot."),
+    400: (_l("Verzoek niet begrepen"), _l("De gegevens in het verzoek kloppen niet.")),
+    403: (_l("Geen toegang"), _l("U hebt geen toegang tot deze pagina.")),
+    404: (_l("Pagina niet gevonden"), _l("Deze pagina bestaat niet, of u hebt er geen toegang toe.")),
+    405: (_l("Niet toegestaan"), _l("Deze handeling kan hier niet.")),
+    413: (_l("Te groot"), _l("Wat u verstuurde is te groot.")),
 }
 
 
@@ -113,7 +128,7 @@ def _http_error(error: HTTPException) -> Any:
     code = error.code or 500
     if request.path.startswith("/api/"):
         title, message = ERROR_TEXTS.get(code, (error.name, error.description or ""))
-        return jsonify(status=code, message=getattr(error, "api_message", None) or message), code
+        return jsonify(status=code, message=str(getattr(error, "api_message", None) or message)), code
     if code >= 500:
         return error
     title, message = ERROR_TEXTS.get(code, (error.name, error.description or ""))

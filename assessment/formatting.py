@@ -1,4 +1,8 @@
-"""Dutch notation for numbers and dates, used by pages, exports and PDFs alike."""
+"""Numbers and dates in the notation of the language, through Babel (``3,4`` and ``3 juli 2025``
+in Dutch, ``3.4`` and ``3 July 2025`` in English), used by pages, exports and PDFs alike.
+
+Each function takes the language as ``locale``; without it, the language of the request (or the
+one forced with ``flask_babel.force_locale``), Dutch outside the app."""
 
 from __future__ import annotations
 
@@ -6,52 +10,59 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+from flask_babel import get_locale  # type: ignore[import-untyped]
 from markupsafe import Markup
 
-MONTHS = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
+DEFAULT_LOCALE = "nl"
+DATE_PATTERN = "d MMMM y"  # "3 juli 2025", "3 July 2025": day first in both languages
+
 NO_VALUE = "–"
 
 
 def round_half_up(value: float, places: int = 1) -> float:
     """Round as people do (2,25 → 2,3), not to even as Python does (2.25 → 2.2). Pages, PDFs,
     exports and the API all round through here, so they show the same figure."""
-    quantum = Decimal(1).scaleb(-places)
-    return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+    return float(_rounded(value, places))
 
 
-def decimal(value: float | None, places: int = 1) -> str:
-    """``3,4`` for 3.4; ``–`` for no value (never 0)."""
+def _locale(locale: str | None) -> str:
+    if locale:
+        return locale
+    current = get_locale()
+    return str(current) if current is not None else DEFAULT_LOCALE
+
+
+def _rounded(value: float, places: int) -> Decimal:
+    return Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def _pattern(places: int, suffix: str = "") -> str:
+    return "#,##0" + ("." + "0" * places if places else "") + suffix
+
+
+def decimal(value: float | None, places: int = 1, locale: str | None = None) -> str:
+    """``3,4`` (nl) or ``3.4`` (en) for 3.4, halves up; ``–`` for no value (never 0)."""
     if value is None:
         return NO_VALUE
-    text = f"{round_half_up(value, places):,.{places}f}"
-    return text.replace(",", "\u00a0").replace(".", ",").replace("\u00a0", ".")
+    return babel_numbers.format_decimal(_rounded(value, places), _pattern(places), locale=_locale(locale))
 
 
-def percentage(value: float | None, places: int = 0) -> str:
-    """``85%`` for 0.85; ``–`` for no value."""
+def percentage(value: float | None, places: int = 0, locale: str | None = None) -> str:
+    """``85%`` for 0.85 (``12,5%`` and ``12.5%`` with one place), halves up; ``–`` for no value."""
     if value is None:
         return NO_VALUE
-    return f"{decimal(value * 100, places)}%"
+    share = _rounded(value * 100, places) / 100  # exact: a Decimal, not a float
+    return babel_numbers.format_percent(share, _pattern(places, "%"), locale=_locale(locale))
 
 
-def date(value: dt.date | dt.datetime | None) -> str:
-    """``3 juli 2025``."""
+def date(value: dt.date | dt.datetime | None, locale: str | None = None) -> str:
+    """``3 juli 2025`` (nl), ``3 July 2025`` (en)."""
     if value is None:
         return NO_VALUE
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+    day = value.date() if isinstance(value, dt.datetime) else value
+    return babel_dates.format_date(day, DATE_PATTERN, locale=_locale(locale))
 
 
 def local_zone() -> dt.tzinfo:
@@ -59,12 +70,12 @@ def local_zone() -> dt.tzinfo:
     return ZoneInfo("Europe/Amsterdam")
 
 
-def datetime(value: dt.datetime | None, tz: dt.tzinfo | None = None) -> str:
+def datetime(value: dt.datetime | None, tz: dt.tzinfo | None = None, locale: str | None = None) -> str:
     """``3 juli 2025, 14:05`` in local time (Europe/Amsterdam by default)."""
     if value is None:
         return NO_VALUE
     local = value.astimezone(tz or local_zone())
-    return f"{date(local)}, {local:%H:%M}"
+    return f"{date(local, locale)}, {local:%H:%M}"
 
 
 def css_string(value: str) -> Markup:

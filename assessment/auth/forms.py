@@ -32,5 +32,9 @@ class IssueTokenForm(BaseForm):
     submit = SubmitField("Token maken")
 
 
+class LanguageForm(BaseForm):
+    """Only the CSRF token: the switch's buttons carry the language, the page its own address."""
+
+
 class RevokeTokenForm(BaseForm):
     submit = SubmitField("Intrekken")

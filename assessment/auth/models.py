@@ -50,6 +50,7 @@ class User(UserMixin, Base):
     is_active: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[dt.datetime | None]
+    language: Mapped[str | None] = mapped_column(String(8))  # the interface language he chose
 
     units: Mapped[list[Unit]] = relationship(secondary=user_units, order_by=Unit.code)
 

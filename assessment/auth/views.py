@@ -4,13 +4,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import session as flask_session
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from assessment import i18n
 from assessment.audit.services import record
 from assessment.auth.access import can_manage_tokens, requires
-from assessment.auth.forms import IssueTokenForm, LoginForm, LogoutForm, RevokeTokenForm
+from assessment.auth.forms import IssueTokenForm, LanguageForm, LoginForm, LogoutForm, RevokeTokenForm
 from assessment.auth.models import ApiToken, User
 from assessment.auth.services import (
     UserError,
@@ -70,7 +72,7 @@ def unauthorized() -> Any:
         return jsonify(
             status=401, message="Log in, of stuur een geldig API-token mee (Authorization: Bearer ...)."
         ), 401
-    flash(login_manager.login_message, login_manager.login_message_category)
+    flash(str(login_manager.login_message), login_manager.login_message_category)
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
@@ -102,6 +104,20 @@ def login() -> Any:
             return redirect(_safe_next(request.args.get("next")) or url_for("assessments.home"))
     status = 200 if error is None and not form.errors else 400
     return render_template("auth/login.html", form=form, error=error), status
+
+
+@bp.route("/taal", methods=["POST"])
+def language() -> Any:
+    """The language switch in the header: remembered with the account of a logged-in user and in
+    the session of a visitor, then back to the page it was pressed on."""
+    form = LanguageForm()
+    chosen = i18n.requested(request.form.get("language"))
+    if not form.validate_on_submit() or chosen is None:
+        abort(400)
+    flask_session["language"] = chosen
+    if current_user.is_authenticated:
+        current_user.language = chosen
+    return redirect(_safe_next(request.form.get("next")) or url_for("assessments.home"), code=303)
 
 
 @bp.route("/logout", methods=["GET", "POST"])

@@ -50,3 +50,11 @@ def test_a_css_string_cannot_end_the_string_the_rule_or_the_style_element():
     for dangerous in ('"', ";", "}", "{", "<", ">", ":"):
         assert dangerous not in inner
     assert css_string("13 Lichte Brigade – 2026-1") == '"13 Lichte Brigade \\002013  2026-1"'
+
+
+def test_english_uses_a_decimal_point_and_english_month_names():
+    assert decimal(1234.5, locale="en") == "1,234.5"
+    assert decimal(2.25, locale="en") == "2.3"  # the same rounding rule in every language
+    assert percentage(0.1234, 1, locale="en") == "12.3%"
+    assert percentage(0.1234, 1) == "12,3%"
+    assert date(dt.date(2025, 7, 3), locale="en") == "3 July 2025"
