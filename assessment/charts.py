@@ -13,6 +13,7 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from assessment.formatting import decimal
@@ -54,7 +55,8 @@ def _fmt(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
-def _dutch(value: float) -> str:
+def _number(value: float) -> str:
+    """A value as the text shows it, in the language of the page or report."""
     return decimal(value, 1)
 
 
@@ -199,17 +201,17 @@ def result_radar(
     """The unit's radar: its score, its target and (where shown) the Defensie median per theme."""
     axes = [f"{i}. {theme.title}" for i, theme in enumerate(result.themes, start=1)]
     series = [
-        Series(f"Score {unit_code}", [t.score for t in result.themes], UNIT),
-        Series("Doel", [t.target for t in result.themes], TARGET),
+        Series(_("Score %(unit)s", unit=unit_code), [t.score for t in result.themes], UNIT),
+        Series(_("Doel"), [t.target for t in result.themes], TARGET),
     ]
     if any(medians.get(t.key) is not None for t in result.themes):
-        series.append(Series("Mediaan Defensie", [medians.get(t.key) for t in result.themes], MEDIAN))
+        series.append(Series(_("Mediaan Defensie"), [medians.get(t.key) for t in result.themes], MEDIAN))
     return radar(
         axes,
         series,
         levels=levels,
         chart_id=chart_id,
-        title=f"Score per speerpunt van {unit_name}",
+        title=_("Score per speerpunt van %(unit)s", unit=unit_name),
         description=describe_series(axes, series),
     )
 
@@ -219,7 +221,7 @@ def describe_series(axes: Sequence[str], series: Sequence[Series]) -> str:
     sentences = []
     for item in series:
         values = "; ".join(
-            f"{axis} {_dutch(v) if v is not None else '–'}"
+            f"{axis} {_number(v) if v is not None else '–'}"
             for axis, v in zip(axes, item.values, strict=False)
         )
         sentences.append(f"{item.name}: {values}.")
@@ -241,7 +243,7 @@ def bars(
     chart_id: str,
     title: str,
     description: str = "",
-    value_name: str = "Score",
+    value_name: str | None = None,
 ) -> Markup:
     """Horizontal bars on the scale, one per item, with the target as a dashed line and each
     item's median as a triangle. A missing value shows "–" instead of a bar of zero."""
@@ -250,11 +252,11 @@ def bars(
     left = label_width + 10
     top_margin = 26
     height_plot = row * len(items)
-    series = [Series(value_name, [], UNIT)]
+    series = [Series(value_name or _("Score"), [], UNIT)]
     if target is not None:
-        series.append(Series("Doel", [], TARGET))
+        series.append(Series(_("Doel"), [], TARGET))
     if any(item.median is not None for item in items):
-        series.append(Series("Mediaan Defensie", [], MEDIAN))
+        series.append(Series(_("Mediaan Defensie"), [], MEDIAN))
     legend_parts, legend_height = _legend(series, 10, top_margin + height_plot + 30, 620)
     height = top_margin + height_plot + 30 + legend_height
 
@@ -298,7 +300,7 @@ def bars(
             label_x = left + 6
         parts.append(
             f'<text x="{_fmt(label_x)}" y="{_fmt(y + row / 2 + 4)}" font-size="11.5" font-weight="bold">'
-            f"{_dutch(item.value) if item.value is not None else '–'}</text>"
+            f"{_number(item.value) if item.value is not None else '–'}</text>"
         )
         if item.median is not None:
             parts.append(_marker(MEDIAN.marker, x_of(item.median), y + row - 8, MEDIAN, size=4))
@@ -377,7 +379,7 @@ def heatmap(
                 fill, ink, text = "#ffffff", "#595959", "–"
             else:
                 fill, ink = heat_colour(value, lowest, top)
-                text = _dutch(value) + (" ▼" if below else "")
+                text = _number(value) + (" ▼" if below else "")
             stroke = 'stroke="#a90061" stroke-width="2.5"' if below else 'stroke="#ffffff" stroke-width="1"'
             weight = "bold" if below else "normal"
             parts.append(
@@ -396,11 +398,12 @@ def heatmap(
             f'<rect x="{x}" y="{ly}" width="32" height="14" fill="{colour}" stroke="#999999" stroke-width="0.5"/>'
         )
         parts.append(
-            f'<text x="{x + 16}" y="{ly + 25}" font-size="9.5" text-anchor="middle">{_dutch(lowest + i * step)}</text>'
+            f'<text x="{x + 16}" y="{ly + 25}" font-size="9.5" text-anchor="middle">{_number(lowest + i * step)}</text>'
         )
     parts.append(
-        f'<text x="{label_width - 6}" y="{ly + 11}" font-size="10.5" text-anchor="end">Score:</text>'
-        f'<text x="{label_width + len(HEAT) * 34 + 10}" y="{ly + 11}" font-size="10.5">▼ met rand = onder het doel</text>'
+        f'<text x="{label_width - 6}" y="{ly + 11}" font-size="10.5" text-anchor="end">{escape(_("Score:"))}</text>'
+        f'<text x="{label_width + len(HEAT) * 34 + 10}" y="{ly + 11}" font-size="10.5">'
+        f"{escape(_('▼ met rand = onder het doel'))}</text>"
     )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 (every text above went through escape())

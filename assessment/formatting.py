@@ -38,15 +38,17 @@ def _rounded(value: float, places: int) -> Decimal:
     return Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
-def _pattern(places: int, suffix: str = "") -> str:
-    return "#,##0" + ("." + "0" * places if places else "") + suffix
+def _pattern(places: int, suffix: str = "", grouping: bool = True) -> str:
+    return ("#,##0" if grouping else "0") + ("." + "0" * places if places else "") + suffix
 
 
-def decimal(value: float | None, places: int = 1, locale: str | None = None) -> str:
-    """``3,4`` (nl) or ``3.4`` (en) for 3.4, halves up; ``–`` for no value (never 0)."""
+def decimal(value: float | None, places: int = 1, locale: str | None = None, grouping: bool = True) -> str:
+    """``3,4`` (nl) or ``3.4`` (en) for 3.4, halves up; ``–`` for no value (never 0). Without
+    ``grouping`` no thousands separator (``1234,5``), as in a CSV cell."""
     if value is None:
         return NO_VALUE
-    return babel_numbers.format_decimal(_rounded(value, places), _pattern(places), locale=_locale(locale))
+    pattern = _pattern(places, grouping=grouping)
+    return babel_numbers.format_decimal(_rounded(value, places), pattern, locale=_locale(locale))
 
 
 def percentage(value: float | None, places: int = 0, locale: str | None = None) -> str:

@@ -26,6 +26,21 @@ def _ok(description: str, schema: str) -> dict[str, Any]:
 
 STATUSES = ["draft", "submitted", "returned", "approved"]
 
+LANG = {
+    "name": "lang",
+    "in": "query",
+    "required": False,
+    "description": "Language of questionnaire texts and messages; default from `Accept-Language`, else `nl`.",
+    "schema": {"enum": ["nl", "en"]},
+}
+ACCEPT_LANGUAGE = {
+    "name": "Accept-Language",
+    "in": "header",
+    "required": False,
+    "description": "Used when `lang` is not given, e.g. `en-GB,en;q=0.9`; `nl` and `en` are served.",
+    "schema": {"type": "string"},
+}
+
 SCHEMAS: dict[str, Any] = {
     "Error": {
         "type": "object",
@@ -192,7 +207,12 @@ OPENAPI: dict[str, Any] = {
         "description": (
             "Read-only. Same roles and access rules as the web pages. Authenticate with the session "
             "cookie of a logged-in user or with `Authorization: Bearer <token>` (a personal token that "
-            "an admin issues and revokes). Scores have one decimal, as on the pages and in the PDF reports."
+            "an admin issues and revokes). Scores have one decimal, as on the pages and in the PDF reports.\n\n"
+            "Language: questionnaire texts (speerpunt and capability titles) and error messages come in "
+            "Dutch (`nl`, the default) or English (`en`). Every endpoint takes `?lang=nl|en`; without it "
+            "the `Accept-Language` header decides. The interface language that a user chose in the web "
+            "pages does not apply to the API. A text that the questionnaire has no English for stays "
+            "Dutch. Numbers, dates, codes and status values are the same in both languages."
         ),
     },
     "servers": [{"url": "/api/v1"}],
@@ -202,6 +222,7 @@ OPENAPI: dict[str, Any] = {
             "get": {
                 "summary": "All rounds with their status and questionnaire version",
                 "operationId": "listRounds",
+                "parameters": [LANG, ACCEPT_LANGUAGE],
                 "responses": {
                     "200": _ok("The rounds, newest first", "RoundList"),
                     "401": COMMON_ERRORS["401"],
@@ -224,6 +245,8 @@ OPENAPI: dict[str, Any] = {
                         "style": "form",
                         "explode": True,
                     },
+                    LANG,
+                    ACCEPT_LANGUAGE,
                 ],
                 "responses": {
                     "200": _ok("Scores per unit", "RoundScores"),
@@ -238,7 +261,11 @@ OPENAPI: dict[str, Any] = {
                 "summary": "One assessment with its scores and answers",
                 "description": "For the unit's representative, and for leads, coordinators and admins.",
                 "operationId": "getAssessment",
-                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "parameters": [
+                    {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}},
+                    LANG,
+                    ACCEPT_LANGUAGE,
+                ],
                 "responses": {"200": _ok("The assessment", "Assessment"), **COMMON_ERRORS},
             }
         },
@@ -247,7 +274,7 @@ OPENAPI: dict[str, Any] = {
                 "summary": "Defensie-wide figures of the round (submitted and approved assessments)",
                 "description": "A scope with fewer than `minimum_units` units shows only its count.",
                 "operationId": "roundBenchmark",
-                "parameters": [ROUND_CODE],
+                "parameters": [ROUND_CODE, LANG, ACCEPT_LANGUAGE],
                 "responses": {"200": _ok("The benchmark", "Benchmark"), **COMMON_ERRORS},
             }
         },

@@ -7,11 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
-from assessment import scoring
+from assessment import i18n, scoring
 from assessment.api.openapi import OPENAPI
 from assessment.assessments import services as assessment_services
 from assessment.assessments.models import Answer, AssessmentStatus
@@ -39,7 +40,7 @@ def _score(value: float | None) -> float | None:
 
 
 def _round_json(round_: Round) -> dict[str, Any]:
-    data = plain.load(round_.questionnaire_id)
+    data = plain.load(round_.questionnaire_id, i18n.current())
     return {
         "code": round_.code,
         "name": round_.name,
@@ -53,13 +54,13 @@ def _round_json(round_: Round) -> dict[str, Any]:
 def _round_or_404(code: str) -> Round:
     round_ = get_round(code)
     if round_ is None:
-        raise ApiError(404, f"Ronde '{code}' bestaat niet.")
+        raise ApiError(404, _("Ronde '%(code)s' bestaat niet.", code=code))
     return round_
 
 
 def _leads_only() -> None:
     if not can_read_all_units(current_user):
-        raise ApiError(403, "Alleen transformatieleiders, coördinatoren en beheerders zien alle eenheden.")
+        raise ApiError(403, _("Alleen transformatieleiders, coördinatoren en beheerders zien alle eenheden."))
 
 
 @bp.route("/openapi.json")
@@ -83,9 +84,13 @@ def round_scores(code: str) -> Any:
         statuses = [AssessmentStatus(s) for s in wanted]
     except ValueError:
         raise ApiError(
-            400, f"Onbekende status; kies uit {', '.join(s.value for s in AssessmentStatus)}."
+            400,
+            _(
+                "Onbekende status; kies uit %(choices)s.",
+                choices=", ".join(s.value for s in AssessmentStatus),
+            ),
         ) from None
-    scored = results.round_figures(round_).scored(statuses)
+    scored = results.round_figures(round_, i18n.current()).scored(statuses)
     return jsonify(
         round=_round_json(round_),
         units=[
@@ -129,8 +134,8 @@ def _scores_json(
 def assessment(assessment_id: int) -> Any:
     found = assessment_services.get_assessment(assessment_id)
     if found is None or not can_view_unit(current_user, found.unit_id):
-        raise ApiError(404, "Deze vragenlijst bestaat niet, of u hebt er geen toegang toe.")
-    figures = results.round_figures(found.round)
+        raise ApiError(404, _("Deze vragenlijst bestaat niet, of u hebt er geen toegang toe."))
+    figures = results.round_figures(found.round, i18n.current())
     result = results.assessment_result(found.id, found.unit_id, figures)
     data = figures.questionnaire
     keys = data.question_keys_by_id
@@ -171,7 +176,7 @@ def benchmark(code: str) -> Any:
     """Defensie-wide figures: everyone may read them, but a scope with fewer than the minimum
     number of units shows only its count, so that no single unit can be singled out."""
     round_ = _round_or_404(code)
-    figures = results.round_figures(round_)
+    figures = results.round_figures(round_, i18n.current())
     bench = figures.benchmark
     minimum = results.MIN_UNITS_FOR_MEDIAN
     data = figures.questionnaire

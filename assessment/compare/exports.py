@@ -1,8 +1,10 @@
 """CSV and XLSX of exactly what the dashboard shows, with the same (rounded) figures.
 
-CSV: ``;``-separated, UTF-8 with a byte order mark and decimal commas, so Excel opens it
-correctly in a Dutch locale. Text that a spreadsheet would run as a formula (starting with
-=, +, -, @) gets a leading apostrophe.
+CSV in the language of the request: in Dutch ``;``-separated with decimal commas, in English
+``,``-separated with decimal points, so that Excel opens it correctly in either locale; UTF-8 with
+a byte order mark. XLSX keeps numbers as numbers. Headers and questionnaire texts follow the
+language. Text that a spreadsheet would run as a formula (starting with =, +, -, @) gets a
+leading apostrophe.
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ import csv
 import io
 from collections.abc import Iterator
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
-from assessment import formatting, scoring
+from assessment import formatting, i18n, scoring
 from assessment.assessments.models import Answer, Assessment
 from assessment.compare.services import Dashboard, Row
 from assessment.db import session
@@ -32,11 +35,20 @@ def rounded(value: float | None, places: int = 1) -> float | None:
     return None if value is None else formatting.round_half_up(value, places)
 
 
-UNIT_HEADERS = ["Code", "Eenheid", "Status", "Volledig (%)", "Totaalscore", "Behaald niveau", "Kwartiel"]
+def _unit_headers() -> list[str]:
+    return [
+        _("Code"),
+        _("Eenheid"),
+        _("Status"),
+        _("Volledig (%)"),
+        _("Totaalscore"),
+        _("Behaald niveau"),
+        _("Kwartiel"),
+    ]
 
 
 def _unit_cells(row: Row) -> list[object]:
-    """The first columns of every export row, in the order of UNIT_HEADERS."""
+    """The first columns of every export row, in the order of ``_unit_headers``."""
     return [
         row.unit_code,
         row.unit_name,
@@ -56,36 +68,44 @@ def _row_cells(dashboard: Dashboard, row: Row) -> list[object]:
             theme = row.result.theme(column.key)
             cells += [rounded(theme.target) if theme else None, rounded(theme.gap) if theme else None]
         else:
-            cells.append("ja" if cell.below_target else "nee")
+            cells.append(_("ja") if cell.below_target else _("nee"))
     return cells
 
 
 def _headers(dashboard: Dashboard) -> list[str]:
-    headers = list(UNIT_HEADERS)
+    headers = _unit_headers()
     for column in dashboard.columns:
         label = f"{column.number}. {column.title}"
         if dashboard.drilled_theme is None:
-            headers += [f"{label} – score", f"{label} – doel", f"{label} – gap"]
+            headers += [
+                _("%(column)s – score", column=label),
+                _("%(column)s – doel", column=label),
+                _("%(column)s – gap", column=label),
+            ]
         else:
-            headers += [f"{label} – score", f"{label} – onder doel"]
+            headers += [_("%(column)s – score", column=label), _("%(column)s – onder doel", column=label)]
     return headers
 
 
 def csv_bytes(dashboard: Dashboard) -> bytes:
     """The heat map rows as CSV (see the module docstring for the format)."""
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer = csv.writer(out, delimiter=CSV_SEPARATORS.get(i18n.current(), ","), lineterminator="\r\n")
     writer.writerow(_headers(dashboard))
     for row in dashboard.rows:
         writer.writerow([_csv_value(v) for v in _row_cells(dashboard, row)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
+# A language whose decimal sign is a comma separates fields with ";", as Excel does there.
+CSV_SEPARATORS = {"nl": ";", "en": ","}
+
+
 def _csv_value(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        return formatting.decimal(value, 1).replace(".", "")  # no thousands separator in a cell
+        return formatting.decimal(value, 1, grouping=False)
     if isinstance(value, int):
         return str(value)
     return safe_text(str(value))
@@ -98,10 +118,10 @@ def xlsx_bytes(dashboard: Dashboard) -> bytes:
 
     workbook = Workbook()
     scores = workbook.active
-    scores.title = "Scores"
+    scores.title = _("Scores")
     _scores_sheet(scores, dashboard)
-    _answers_sheet(workbook.create_sheet("Antwoorden"), dashboard)
-    _benchmark_sheet(workbook.create_sheet("Benchmark"), dashboard)
+    _answers_sheet(workbook.create_sheet(_("Antwoorden")), dashboard)
+    _benchmark_sheet(workbook.create_sheet(_("Benchmark")), dashboard)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -131,9 +151,9 @@ def _write(sheet: object, rows: Iterator[list[object]] | list[list[object]], wid
 
 def _scores_sheet(sheet: object, dashboard: Dashboard) -> None:
     data = dashboard.data
-    headers = list(UNIT_HEADERS)
+    headers = _unit_headers()
     for t, theme in enumerate(data.themes, start=1):
-        headers += [f"{t}. {theme.title}", f"{t}. doel", f"{t}. gap"]
+        headers += [f"{t}. {theme.title}", _("%(number)s. doel", number=t), _("%(number)s. gap", number=t)]
     for t, theme in enumerate(data.themes, start=1):
         headers += [f"{t}.{c}. {cap.title}" for c, cap in enumerate(theme.capabilities, start=1)]
     rows: list[list[object]] = [headers]
@@ -158,16 +178,16 @@ def _scores_sheet(sheet: object, dashboard: Dashboard) -> None:
 def _answers_sheet(sheet: object, dashboard: Dashboard) -> None:
     unit_ids = [row.unit_id for row in dashboard.rows]
     headers = [
-        "Code",
-        "Eenheid",
-        "Vraag",
-        "Sleutel",
-        "Speerpunt",
-        "Capability",
-        "Vraagtekst",
-        "Niveau",
-        "n.v.t.",
-        "Toelichting",
+        _("Code"),
+        _("Eenheid"),
+        _("Vraag"),
+        _("Sleutel"),
+        _("Speerpunt"),
+        _("Capability"),
+        _("Vraagtekst"),
+        _("Niveau"),
+        _("n.v.t."),
+        _("Toelichting"),
     ]
     rows: list[list[object]] = [headers]
     if unit_ids:
@@ -177,10 +197,10 @@ def _answers_sheet(sheet: object, dashboard: Dashboard) -> None:
             select(
                 Assessment.unit_id,
                 Theme.position,
-                Theme.title_nl,
-                Capability.title_nl,
+                Theme.key,
+                Capability.key,
                 Question.key,
-                Question.text_nl,
+                Question.key,
                 Answer.level,
                 Answer.is_not_applicable,
                 Answer.comment,
@@ -194,8 +214,12 @@ def _answers_sheet(sheet: object, dashboard: Dashboard) -> None:
             .where(Assessment.round_id == dashboard.round.id, Assessment.unit_id.in_(unit_ids))
         )
         numbers = dashboard.data.question_numbers()
+        # Titles and question texts in the language of the export, from the questionnaire as read.
+        titles = {t.key: t.title for t in dashboard.data.themes}
+        titles |= {c.key: c.title for t in dashboard.data.themes for c in t.capabilities}
+        texts = {q.key: q.text for t in dashboard.data.themes for q in t.questions}
         records = sorted(session.execute(query).all(), key=lambda r: (order[r[0]], r[1], r[9], r[10]))
-        for unit_id, _tp, theme, capability, key, text, level, nvt, comment, _cp, _qp in records:
+        for unit_id, _tp, theme_key, capability_key, key, _key, level, nvt, comment, _cp, _qp in records:
             code, name = names[unit_id]
             rows.append(
                 [
@@ -203,11 +227,11 @@ def _answers_sheet(sheet: object, dashboard: Dashboard) -> None:
                     name,
                     numbers.get(key, ""),
                     key,
-                    theme,
-                    capability,
-                    text,
+                    titles.get(theme_key, theme_key),
+                    titles.get(capability_key, capability_key),
+                    texts.get(key, key),
                     level,
-                    "ja" if nvt else "",
+                    _("ja") if nvt else "",
                     comment,
                 ]
             )
@@ -215,7 +239,7 @@ def _answers_sheet(sheet: object, dashboard: Dashboard) -> None:
 
 
 def _benchmark_sheet(sheet: object, dashboard: Dashboard) -> None:
-    headers = ["Speerpunt / capability", "n", "Minimum", "Q1", "Mediaan", "Q3", "Maximum"]
+    headers = [_("Speerpunt / capability"), "n", _("Minimum"), "Q1", _("Mediaan"), "Q3", _("Maximum")]
     rows: list[list[object]] = [headers]
     results = [row.result for row in dashboard.rows]
     bench = scoring.benchmark(results)
@@ -231,7 +255,7 @@ def _benchmark_sheet(sheet: object, dashboard: Dashboard) -> None:
             rounded(d.maximum),
         ]
 
-    rows.append(line("Totaal", bench.overall))
+    rows.append(line(_("Totaal"), bench.overall))
     for t, theme in enumerate(dashboard.data.themes, start=1):
         rows.append(line(f"{t}. {theme.title}", bench.themes.get(theme.key, scoring.EMPTY)))
         for c, cap in enumerate(theme.capabilities, start=1):

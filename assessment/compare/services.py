@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
-from assessment import scoring
+from assessment import i18n, scoring
 from assessment.assessments.models import AssessmentStatus
 from assessment.db import session
 from assessment.results import services as results
@@ -61,11 +62,16 @@ def parse_filters(args: object) -> tuple[Filters, list[str]]:
         try:
             statuses.append(AssessmentStatus(value))
         except ValueError:
-            problems.append(f"Onbekende status '{value}' genegeerd.")
+            problems.append(_("Onbekende status '%(status)s' genegeerd.", status=value))
     overlay = tuple(dict.fromkeys(code.strip().upper() for code in getlist("vergelijk") if code.strip()))
     if overlay and not MIN_OVERLAY <= len(overlay) <= MAX_OVERLAY:
         problems.append(
-            f"Kies {MIN_OVERLAY} tot {MAX_OVERLAY} eenheden om te vergelijken (u koos er {len(overlay)})."
+            _(
+                "Kies %(low)s tot %(high)s eenheden om te vergelijken (u koos er %(chosen)s).",
+                low=MIN_OVERLAY,
+                high=MAX_OVERLAY,
+                chosen=len(overlay),
+            )
         )
     return (
         Filters(
@@ -187,19 +193,19 @@ def dashboard(
     """
     problems = list(problems or [])
     rounds = tuple(rounds) or (round_,)
-    figures = results.figures_for_rounds([round_, *(r for r in rounds if r.id != round_.id)])
+    figures = results.figures_for_rounds([round_, *(r for r in rounds if r.id != round_.id)], i18n.current())
     current = figures[round_.id]
     data = current.questionnaire.scoring
     units = list(session.scalars(select(Unit)))
     by_id = {u.id: u for u in units}
     scope = units_in_scope(units, filters.unit, filters.with_subunits)
     if filters.unit and scope == set():
-        problems.append(f"Eenheid '{filters.unit}' bestaat niet; u ziet heel Defensie.")
+        problems.append(_("Eenheid '%(unit)s' bestaat niet; u ziet heel Defensie.", unit=filters.unit))
         scope = None
 
     drilled = next((t for t in data.themes if t.key == filters.theme), None)
     if filters.theme and drilled is None:
-        problems.append(f"Speerpunt '{filters.theme}' bestaat niet in deze vragenlijst.")
+        problems.append(_("Speerpunt '%(theme)s' bestaat niet in deze vragenlijst.", theme=filters.theme))
     if drilled is not None:
         theme_number = data.themes.index(drilled) + 1
         columns = tuple(
@@ -312,7 +318,9 @@ def overlay(dashboard: Dashboard) -> list[OverlayUnit]:
     names = dict(dashboard.units_for_choice)
     unknown = [code for code in dashboard.filters.overlay if code not in names]
     if unknown:
-        dashboard.problems.append(f"Niet in deze ronde, dus niet vergeleken: {', '.join(unknown)}.")
+        dashboard.problems.append(
+            _("Niet in deze ronde, dus niet vergeleken: %(units)s.", units=", ".join(unknown))
+        )
     return [
         OverlayUnit(code, names.get(code, code), by_code[code].result if code in by_code else None)
         for code in dashboard.filters.overlay

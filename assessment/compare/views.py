@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from assessment import charts
 from assessment.auth.access import can_read_all_units, requires
@@ -57,20 +58,20 @@ def dashboard(round_code: str) -> Any:
             for i, u in enumerate(overlay_units)
         ]
         if any(m is not None for m in medians):
-            series.append(charts.Series("Mediaan Defensie", medians, charts.MEDIAN))
+            series.append(charts.Series(_("Mediaan Defensie"), medians, charts.MEDIAN))
         overlay_chart = charts.radar(
             axes,
             series,
             levels=levels,
             chart_id="overlay",
-            title="Vergelijking van de gekozen eenheden per speerpunt",
+            title=_("Vergelijking van de gekozen eenheden per speerpunt"),
             description=charts.describe_series(axes, series),
         )
 
     trend_rounds = services.trend(board, board.filters.trend_unit)
     trend_series = [
         charts.Series(
-            f"Mediaan {i}. {t.title}",
+            _("Mediaan %(number)s. %(theme)s", number=i, theme=t.title),
             [r.medians.get(t.key) for r in trend_rounds],
             charts.PALETTE[(i - 1) % len(charts.PALETTE)],
         )
@@ -81,23 +82,25 @@ def dashboard(round_code: str) -> Any:
         trend_series,
         levels=levels,
         chart_id="trend",
-        title="Mediaan van Defensie per speerpunt per ronde",
+        title=_("Mediaan van Defensie per speerpunt per ronde"),
         description=charts.describe_series([r.code for r in trend_rounds], trend_series),
     )
     unit_chart = None
     if board.filters.trend_unit and any(r.unit_overall is not None for r in trend_rounds):
         unit_series = [
             charts.Series(
-                f"Totaalscore {board.filters.trend_unit}", [r.unit_overall for r in trend_rounds], charts.UNIT
+                _("Totaalscore %(unit)s", unit=board.filters.trend_unit),
+                [r.unit_overall for r in trend_rounds],
+                charts.UNIT,
             ),
-            charts.Series("Mediaan Defensie", [r.overall_median for r in trend_rounds], charts.MEDIAN),
+            charts.Series(_("Mediaan Defensie"), [r.overall_median for r in trend_rounds], charts.MEDIAN),
         ]
         unit_chart = charts.lines(
             [r.code for r in trend_rounds],
             unit_series,
             levels=levels,
             chart_id="trend-unit",
-            title=f"Totaalscore van {board.filters.trend_unit} tegen de mediaan van Defensie",
+            title=_("Totaalscore van %(unit)s tegen de mediaan van Defensie", unit=board.filters.trend_unit),
             description=charts.describe_series([r.code for r in trend_rounds], unit_series),
         )
     return render_template(

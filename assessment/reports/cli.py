@@ -8,17 +8,28 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from assessment.assessments.models import Assessment
 from assessment.clitools import database_command, fail, write_file
 from assessment.db import session
 from assessment.formatting import decimal
+from assessment.i18n import LANGUAGES
 
 # The module, not its functions: the renderers are looked up on each call (tests stub them).
 from assessment.reports import services
 from assessment.rounds.cli import round_or_fail
 from assessment.units.services import get_unit
+
+LANGUAGE = click.option(
+    "--lang",
+    "language",
+    type=click.Choice(sorted(LANGUAGES)),
+    default="nl",
+    show_default=True,
+    help="Taal van het rapport.",
+)
 
 
 @click.group("report", cls=AppGroup)
@@ -30,8 +41,9 @@ def report_group() -> None:
 @click.option("--unit", "unit_code", required=True, metavar="CODE")
 @click.option("--round", "round_code", required=True, metavar="CODE")
 @click.option("-o", "--output", required=True, metavar="FILE", help="Het PDF-bestand.")
+@LANGUAGE
 @database_command
-def report_unit(unit_code: str, round_code: str, output: str) -> None:
+def report_unit(unit_code: str, round_code: str, output: str, language: str) -> None:
     """Eenheidsrapport van eenheid CODE in ronde CODE."""
     round_ = round_or_fail(round_code)
     unit = get_unit(unit_code)
@@ -42,18 +54,21 @@ def report_unit(unit_code: str, round_code: str, output: str) -> None:
     )
     if assessment is None:
         fail(f"eenheid {unit.code} doet niet mee aan ronde {round_.code}")
-    write_file(output, services.render_unit_report(assessment))
+    with force_locale(language):
+        write_file(output, services.render_unit_report(assessment))
     click.echo(f"{output}: rapport van {unit.name} ({unit.code}), ronde {round_.code}.")
 
 
 @report_group.command("round")
 @click.option("--round", "round_code", required=True, metavar="CODE")
 @click.option("-o", "--output", required=True, metavar="FILE", help="Het PDF-bestand.")
+@LANGUAGE
 @database_command
-def report_round(round_code: str, output: str) -> None:
+def report_round(round_code: str, output: str, language: str) -> None:
     """Ronderapport: deelname, Defensiebrede scores, heatmap en meest voorkomende aanbevelingen."""
     round_ = round_or_fail(round_code)
-    write_file(output, services.render_round_report(round_))
+    with force_locale(language):
+        write_file(output, services.render_round_report(round_))
     click.echo(f"{output}: ronderapport {round_.code}.")
 
 
@@ -66,19 +81,23 @@ def report_round(round_code: str, output: str) -> None:
     default=None,
     help="Aantal processen tegelijk (standaard: één per processorkern).",
 )
+@LANGUAGE
 @database_command
-def report_batch(round_code: str, out_dir: str, jobs: int | None) -> None:
+def report_batch(round_code: str, out_dir: str, jobs: int | None, language: str) -> None:
     """Eén eenheidsrapport per eenheid van de ronde, als <ronde>_<eenheid>.pdf in DIR."""
     round_ = round_or_fail(round_code)
     jobs = jobs or os.cpu_count() or 1
     total = len(services.assessments_in_round(round_))
     started = time.perf_counter()
-    with click.progressbar(
-        length=total,
-        label=f"Rapporten {round_.code}",
-        show_pos=True,
-        item_show_func=lambda item: item.unit_code if item else None,
-    ) as bar:
+    with (
+        click.progressbar(
+            length=total,
+            label=f"Rapporten {round_.code}",
+            show_pos=True,
+            item_show_func=lambda item: item.unit_code if item else None,
+        ) as bar,
+        force_locale(language),
+    ):
         items = services.render_batch(
             round_, Path(out_dir), jobs=jobs, on_done=lambda item: bar.update(1, item)
         )

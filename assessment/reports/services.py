@@ -18,10 +18,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
 
-from assessment import charts, formatting, scoring
+from assessment import charts, formatting, i18n, scoring
 from assessment.assessments import services as assessment_services
 from assessment.assessments.models import Assessment, AssessmentStatus
 from assessment.db import session
@@ -33,8 +35,6 @@ from assessment.units.models import Unit
 if TYPE_CHECKING:
     from assessment.reports.pdf import StaticOnlyFetcher
 
-PRODUCT = "DTS Volwassenheidsscan"
-AUTHOR = "Ministerie van Defensie – DTS Volwassenheidsscan"
 logger = logging.getLogger(__name__)
 
 
@@ -54,10 +54,10 @@ class AppendixQuestion:
     @property
     def state(self) -> str:
         if self.not_applicable:
-            return "n.v.t."
+            return _("n.v.t.")
         if self.level is None:
-            return "niet beantwoord"
-        return f"niveau {self.level}"
+            return _("niet beantwoord")
+        return _("niveau %(level)s", level=self.level)
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,7 @@ class ThemeSection:
 @dataclass(frozen=True)
 class UnitReport:
     title: str
+    running: str  # the running header of every page
     unit_name: str
     unit_code: str
     round_code: str
@@ -102,20 +103,29 @@ class UnitReport:
         return next((s.label for s in self.scale if s.level == level), "–")
 
 
+def _maker() -> dict[str, str]:
+    """The product and author named in the PDF's metadata and on its cover."""
+    return {
+        "product": _("DTS Volwassenheidsscan"),
+        "author": _("Ministerie van Defensie – DTS Volwassenheidsscan"),
+    }
+
+
 def _printed_on() -> str:
     return formatting.date(dt.datetime.now(dt.UTC).astimezone(formatting.local_zone()))
 
 
 def unit_report(assessment: Assessment) -> UnitReport:
     """Return everything the unit report shows, as plain data."""
-    figures = results.round_figures(assessment.round)
+    language = i18n.current()
+    figures = results.round_figures(assessment.round, language)
     data = figures.questionnaire
     answers = results.stored_answers(assessment.id)
     result = results.assessment_result(assessment.id, assessment.unit_id, figures, answers)
     bench = figures.benchmark
     medians = results.shown_medians(bench.themes)
     capability_medians = results.shown_medians(bench.capabilities)
-    previous = results.previous_assessment(assessment.unit_id, assessment.id, assessment.round)
+    previous = results.previous_assessment(assessment.unit_id, assessment.id, assessment.round, language)
     earlier = previous.scored if previous is not None else None
     changes = scoring.theme_changes(earlier.result, result) if earlier is not None else {}
     levels = [s.level for s in data.scale]
@@ -140,7 +150,7 @@ def unit_report(assessment: Assessment) -> UnitReport:
                     levels=levels,
                     target=theme.target,
                     chart_id=f"bars-{number}",
-                    title=f"Score per capability van {theme.title}",
+                    title=_("Score per capability van %(theme)s", theme=theme.title),
                     description="; ".join(f"{b.label}: {formatting.decimal(b.value)}" for b in bar_items),
                 ),
                 recommendations=tuple(r for r in result.recommendations if r.theme_key == theme.key),
@@ -149,7 +159,17 @@ def unit_report(assessment: Assessment) -> UnitReport:
         )
     gaps = sorted((t for t in result.themes if t.gap), key=lambda t: -(t.gap or 0))
     return UnitReport(
-        title=f"Volwassenheidsrapport {assessment.unit.name} – {assessment.round.code}",
+        title=_(
+            "Volwassenheidsrapport %(unit)s – %(round)s",
+            unit=assessment.unit.name,
+            round=assessment.round.code,
+        ),
+        running=_(
+            "%(unit)s (%(code)s) – ronde %(round)s",
+            unit=assessment.unit.name,
+            code=assessment.unit.code,
+            round=assessment.round.code,
+        ),
         unit_name=assessment.unit.name,
         unit_code=assessment.unit.code,
         round_code=assessment.round.code,
@@ -205,9 +225,7 @@ def render_unit_report(assessment: Assessment, *, fetcher: StaticOnlyFetcher | N
 
 
 def unit_report_html(assessment: Assessment) -> str:
-    return render_template(
-        "reports/unit.html", report=unit_report(assessment), product=PRODUCT, author=AUTHOR
-    )
+    return render_template("reports/unit.html", report=unit_report(assessment), **_maker())
 
 
 def report_filename(round_code: str, unit_code: str) -> str:
@@ -248,6 +266,7 @@ class RoundThemeFigures:
 @dataclass(frozen=True)
 class RoundReport:
     title: str
+    running: str  # the running header of every page
     round_code: str
     round_name: str
     questionnaire: str
@@ -267,7 +286,7 @@ class RoundReport:
 
 def round_report(round_: Round) -> RoundReport:
     """Return the figures of a whole round, over its submitted and approved assessments."""
-    figures = results.round_figures(round_)
+    figures = results.round_figures(round_, i18n.current())
     data = figures.questionnaire.scoring
     scored = figures.scored(results.COUNTED)
     answers = results.stored_answers_of([s.assessment_id for s in scored])
@@ -299,7 +318,7 @@ def round_report(round_: Round) -> RoundReport:
 
     occurrences: Counter[str] = Counter()
     levels: dict[str, Counter[int]] = {}
-    for _, result in counted:
+    for _scored, result in counted:
         for rec in result.recommendations:
             occurrences[rec.question_key] += 1
             levels.setdefault(rec.question_key, Counter())[rec.level] += 1
@@ -335,12 +354,13 @@ def round_report(round_: Round) -> RoundReport:
         ],
         levels=[s.level for s in data.scale],
         chart_id="heatmap",
-        title=f"Score per eenheid en speerpunt, ronde {round_.code}",
-        description="De tabel in de bijlage geeft dezelfde cijfers.",
+        title=_("Score per eenheid en speerpunt, ronde %(round)s", round=round_.code),
+        description=_("De tabel in de bijlage geeft dezelfde cijfers."),
     )
     total = sum(statuses.values())
     return RoundReport(
-        title=f"Ronderapport {round_.code} – {round_.name}",
+        title=_("Ronderapport %(code)s – %(name)s", code=round_.code, name=round_.name),
+        running=_("Ronderapport %(code)s – %(name)s", code=round_.code, name=round_.name),
         round_code=round_.code,
         round_name=round_.name,
         questionnaire=figures.questionnaire.label,
@@ -360,7 +380,7 @@ def round_report(round_: Round) -> RoundReport:
 
 
 def round_report_html(round_: Round) -> str:
-    return render_template("reports/round.html", report=round_report(round_), product=PRODUCT, author=AUTHOR)
+    return render_template("reports/round.html", report=round_report(round_), **_maker())
 
 
 def render_round_report(round_: Round, *, fetcher: StaticOnlyFetcher | None = None) -> bytes:
@@ -398,7 +418,7 @@ def _render_to_file(assessment_id: int, out_dir: Path, round_code: str, unit_cod
     try:
         assessment = assessment_services.get_assessment(assessment_id)
         if assessment is None:
-            raise LookupError("de vragenlijst bestaat niet meer")
+            raise LookupError("de vragenlijst bestaat niet meer")  # CLI and log only
         pdf = render_unit_report(assessment)
         partial = target.with_suffix(".pdf.part")
         partial.write_bytes(pdf)
@@ -424,9 +444,9 @@ def _worker_init(app: Any) -> None:
     _worker_app = app
 
 
-def _worker_render(args: tuple[int, str, str, str]) -> BatchItem:
-    assessment_id, out_dir, round_code, unit_code = args
-    with _worker_app.app_context():
+def _worker_render(args: tuple[int, str, str, str, str]) -> BatchItem:
+    assessment_id, out_dir, round_code, unit_code, language = args
+    with _worker_app.app_context(), force_locale(language):
         return _render_to_file(assessment_id, Path(out_dir), round_code, unit_code)
 
 
@@ -441,8 +461,10 @@ def render_batch(
 
     With ``jobs`` > 1 the reports render in that many worker processes. A unit whose report
     fails is returned with its error; the others are still written. ``on_done(item)`` is called
-    after each report (for a progress bar).
+    after each report (for a progress bar). The reports are in the current language (the CLI's
+    ``--lang``), in the workers too.
     """
+    language = i18n.current()
     out_dir.mkdir(parents=True, exist_ok=True)
     items = assessments_in_round(round_)
     done: list[BatchItem] = []
@@ -466,7 +488,7 @@ def render_batch(
         initargs=(app,),
     ) as pool:
         futures = [
-            pool.submit(_worker_render, (assessment_id, str(out_dir), round_.code, unit_code))
+            pool.submit(_worker_render, (assessment_id, str(out_dir), round_.code, unit_code, language))
             for assessment_id, unit_code in items
         ]
         for future in as_completed(futures):

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from flask import Blueprint, Response, abort, stream_with_context
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from assessment.assessments import services as assessment_services
@@ -99,7 +100,7 @@ def batch_zip(code: str) -> Any:
                 yield sink.take()
             if failures:
                 archive.writestr(
-                    "FOUTEN.txt", "Deze rapporten zijn niet gemaakt:\n" + "\n".join(failures) + "\n"
+                    "FOUTEN.txt", _("Deze rapporten zijn niet gemaakt:") + "\n" + "\n".join(failures) + "\n"
                 )
         yield sink.take()
 

@@ -107,7 +107,8 @@ def _record(requests: list[str]):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def web(browser: Browser, live_server: LiveServer) -> Iterator[BrowserPage]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    # Dutch, as the users' browsers are: Chromium would ask for English (Accept-Language) otherwise.
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
     page = context.new_page()
     web = BrowserPage(page=page, server=live_server)
     page.on("request", _record(web.requests))
@@ -119,7 +120,11 @@ def web(browser: Browser, live_server: LiveServer) -> Iterator[BrowserPage]:
 def phone(browser: Browser, live_server: LiveServer) -> Iterator[BrowserPage]:
     """The same app on a phone-wide screen (390 CSS pixels, as an iPhone 12 to 15)."""
     context = browser.new_context(
-        viewport={"width": 390, "height": 844}, device_scale_factor=3, is_mobile=True, has_touch=True
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=3,
+        is_mobile=True,
+        has_touch=True,
+        locale="nl-NL",
     )
     page = context.new_page()
     web = BrowserPage(page=page, server=live_server)

@@ -182,7 +182,7 @@ def test_the_report_is_pdf_a_3a_with_title_author_and_language(rich_report):
     assert xmp is not None
     assert (xmp.pdfaid_part, xmp.pdfaid_conformance) == ("3", "A")
     assert reader.metadata.title == "Volwassenheidsrapport 13 Lichte Brigade – 2026-1"
-    assert reader.metadata.author == services.AUTHOR
+    assert reader.metadata.author == "Ministerie van Defensie – DTS Volwassenheidsscan"
     catalog = reader.trailer["/Root"]
     assert catalog["/Lang"] == "nl"
     # Level A: tagged, so that a screen reader can read it aloud in order.
