@@ -438,13 +438,13 @@ def lines(
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
     ]
     for level in levels:
-        _, y = xy(0, level)
+        _x, y = xy(0, level)
         parts.append(f'<line x1="{left}" y1="{_fmt(y)}" x2="{right}" y2="{_fmt(y)}" stroke="#dddddd"/>')
         parts.append(
             f'<text x="{left - 8}" y="{_fmt(y + 4)}" font-size="11" text-anchor="end" fill="#595959">{level}</text>'
         )
     for i, label in enumerate(labels):
-        x, _ = xy(i, 0)
+        x, _y = xy(i, 0)
         parts.append(
             f'<text x="{_fmt(x)}" y="{plot_top + plot_height + 20}" font-size="11.5" text-anchor="middle">'
             f"{escape(label)}</text>"

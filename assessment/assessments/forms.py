@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     Field,
     HiddenField,
@@ -16,6 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, ValidationError
 
+from assessment import formatting
 from assessment.assessments.models import COMMENT_MAX_LENGTH
 from assessment.assessments.services import AnswerInput
 from assessment.forms import BaseForm
@@ -81,8 +84,18 @@ class AnswersForm(VersionedForm):
         for question in self.questions:
             for field in (self.level_field(question), self.comment_field(question)):
                 for message in field.errors:
-                    what = "antwoord" if field.name.startswith("level") else "toelichting"
-                    summary.append((field.id, f"Vraag {question.number} ({what}): {message}"))
+                    what = _("antwoord") if field.name.startswith("level") else _("toelichting")
+                    summary.append(
+                        (
+                            field.id,
+                            _(
+                                "Vraag %(number)s (%(what)s): %(message)s",
+                                number=question.number,
+                                what=what,
+                                message=message,
+                            ),
+                        )
+                    )
         return summary
 
 
@@ -112,15 +125,18 @@ def _answers_form_class(questions: Sequence[Question]) -> type[AnswersForm]:
         pass
 
     for question in questions:
-        choices = [SelectChoice(str(level.level), f"Niveau {level.level}") for level in question.levels]
+        choices = [
+            SelectChoice(str(level.level), _l("Niveau %(level)s", level=level.level))
+            for level in question.levels
+        ]
         if question.allow_not_applicable:
-            choices.append(SelectChoice(NOT_APPLICABLE, "Niet van toepassing"))
-        choices.append(SelectChoice(NO_ANSWER, "Nog geen antwoord"))
+            choices.append(SelectChoice(NOT_APPLICABLE, _l("Niet van toepassing")))
+        choices.append(SelectChoice(NO_ANSWER, _l("Nog geen antwoord")))
         setattr(
             Form,
             f"level_{question.id}",
             RadioField(
-                "Antwoord",
+                _l("Antwoord"),
                 choices=choices,
                 default=NO_ANSWER,
                 validate_choice=False,  # _known_choice says it in words a user can act on
@@ -131,16 +147,9 @@ def _answers_form_class(questions: Sequence[Question]) -> type[AnswersForm]:
             Form,
             f"comment_{question.id}",
             TextAreaField(
-                "Toelichting",
+                _l("Toelichting"),
                 filters=[normalise_line_breaks],
-                validators=[
-                    Length(
-                        max=COMMENT_MAX_LENGTH,
-                        message=f"De toelichting is te lang: maximaal {COMMENT_MAX_LENGTH:,} tekens.".replace(
-                            ",", "."
-                        ),
-                    )
-                ],
+                validators=[_comment_length],
             ),
         )
     return Form
@@ -154,7 +163,17 @@ def normalise_line_breaks(value: str | None) -> str | None:
 
 def _known_choice(form: BaseForm, field: RadioField) -> None:
     if field.data not in {choice.value for choice in field.choices}:  # type: ignore[union-attr]
-        raise ValidationError("Kies een van de niveaus die bij deze vraag horen.")
+        raise ValidationError(_("Kies een van de niveaus die bij deze vraag horen."))
+
+
+def _comment_length(form: BaseForm, field: TextAreaField) -> None:
+    if len(field.data or "") > COMMENT_MAX_LENGTH:
+        raise ValidationError(
+            _(
+                "De toelichting is te lang: maximaal %(max)s tekens.",
+                max=formatting.decimal(COMMENT_MAX_LENGTH, 0),
+            )
+        )
 
 
 def unknown_answer_fields(formdata: Mapping[str, str], questions: Sequence[Question]) -> list[str]:
@@ -166,21 +185,21 @@ def unknown_answer_fields(formdata: Mapping[str, str], questions: Sequence[Quest
 
 
 class SubmitForm(VersionedForm):
-    submit = SubmitField("Ja, indienen")
+    submit = SubmitField(_l("Ja, indienen"))
 
 
 class DecideForm(VersionedForm):
-    approve = SubmitField("Goedkeuren")
+    approve = SubmitField(_l("Goedkeuren"))
 
 
 class ReturnForm(VersionedForm):
     reason = TextAreaField(
-        "Reden",
-        description="De eenheid ziet deze reden bij haar vragenlijst.",
+        _l("Reden"),
+        description=_l("De eenheid ziet deze reden bij haar vragenlijst."),
         filters=[normalise_line_breaks],
         validators=[
-            InputRequired("Geef een reden op, zodat de eenheid weet wat er moet gebeuren."),
+            InputRequired(_l("Geef een reden op, zodat de eenheid weet wat er moet gebeuren.")),
             Length(max=COMMENT_MAX_LENGTH),
         ],
     )
-    submit = SubmitField("Teruggeven aan de eenheid")
+    submit = SubmitField(_l("Teruggeven aan de eenheid"))

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -23,7 +24,7 @@ class AssessmentStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return STATUS_LABELS[self]
+        return str(STATUS_LABELS[self])
 
     @property
     def is_editable(self) -> bool:
@@ -32,10 +33,10 @@ class AssessmentStatus(enum.StrEnum):
 
 
 STATUS_LABELS = {
-    AssessmentStatus.DRAFT: "concept",
-    AssessmentStatus.SUBMITTED: "ingediend",
-    AssessmentStatus.RETURNED: "teruggegeven",
-    AssessmentStatus.APPROVED: "goedgekeurd",
+    AssessmentStatus.DRAFT: _l("concept"),
+    AssessmentStatus.SUBMITTED: _l("ingediend"),
+    AssessmentStatus.RETURNED: _l("teruggegeven"),
+    AssessmentStatus.APPROVED: _l("goedgekeurd"),
 }
 
 

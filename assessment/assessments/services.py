@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -23,7 +24,7 @@ from assessment.rounds.services import raise_results_version
 
 
 class AssessmentError(Exception):
-    """The change cannot be made; the message says why, in Dutch, for the user."""
+    """The change cannot be made; the message says why, for the user, in his language."""
 
 
 class StaleAssessment(AssessmentError):
@@ -31,14 +32,18 @@ class StaleAssessment(AssessmentError):
 
     def __init__(self) -> None:
         super().__init__(
-            "Iemand anders heeft deze vragenlijst gewijzigd nadat u de pagina opende. "
-            "Uw wijzigingen zijn niet opgeslagen."
+            _(
+                "Iemand anders heeft deze vragenlijst gewijzigd nadat u de pagina opende. "
+                "Uw wijzigingen zijn niet opgeslagen."
+            )
         )
 
 
 class NotEditable(AssessmentError):
     def __init__(self, status: AssessmentStatus) -> None:
-        super().__init__(f"Deze vragenlijst is {status.label} en kan niet meer worden gewijzigd.")
+        super().__init__(
+            _("Deze vragenlijst is %(status)s en kan niet meer worden gewijzigd.", status=status.label)
+        )
 
 
 @dataclass(frozen=True)
@@ -204,7 +209,7 @@ def return_for_changes(assessment: Assessment, *, reason: str, expected_version:
     """Give a submitted assessment back to the unit, with the reason it must read."""
     reason = reason.strip()
     if not reason:
-        raise AssessmentError("Geef een reden op, zodat de eenheid weet wat er moet gebeuren.")
+        raise AssessmentError(_("Geef een reden op, zodat de eenheid weet wat er moet gebeuren."))
     _advance(
         assessment,
         expected_version,

@@ -8,10 +8,12 @@ import re
 from typing import Any
 
 from flask import Blueprint, abort, flash, get_template_attribute, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
-from assessment import charts, scoring
+from assessment import charts, i18n, scoring
 from assessment.assessments import services
 from assessment.assessments.forms import (
     DecideForm,
@@ -49,7 +51,7 @@ def _may_edit(assessment: Assessment) -> bool:
 
 
 def _questionnaire(assessment: Assessment) -> plain.Questionnaire:
-    return plain.load(assessment.round.questionnaire_id)
+    return plain.load(assessment.round.questionnaire_id, i18n.current())
 
 
 _CHOICE_MARK = re.compile("\x00([^\x00]*)\x00")
@@ -62,7 +64,8 @@ def question_fieldset(
     """One question's fieldset with the answer ``value`` (choice, toelichting) filled in.
 
     The question's HTML (text, descriptors, labels: about 70 escaped values) comes from the
-    ``question_fieldset`` macro once per process and questionnaire version, with markers where
+    ``question_fieldset`` macro once per process, questionnaire version and language (``data``
+    is in the request's language, so the macro's own texts are too), with markers where
     the answer goes; a request only fills those in. Used when there is no error to show.
     """
 
@@ -142,7 +145,7 @@ def theme(assessment_id: int, theme_key: str) -> Any:
         else:
             form = answers_form(current.questions, formdata=request.form)
             if unknown_answer_fields(request.form, current.questions):
-                problem = (
+                problem = _(
                     "Het formulier bevat een vraag die niet bij dit speerpunt hoort. Er is niets opgeslagen."
                 )
             elif form.validate():
@@ -165,7 +168,7 @@ def theme(assessment_id: int, theme_key: str) -> Any:
                     flash(_saved_message(changed), "success")
                     return redirect(_after_save(assessment, data, current))
             else:
-                problem = "Er is niets opgeslagen. Verbeter de fouten hieronder."
+                problem = _("Er is niets opgeslagen. Verbeter de fouten hieronder.")
         if form is not None and not conflict and isinstance(form.version.data, int):
             # The page shown again keeps the version the user started from: a corrected save
             # after a colleague's must still meet the conflict check, not silently overwrite.
@@ -206,8 +209,8 @@ def theme(assessment_id: int, theme_key: str) -> Any:
 
 def _saved_message(changed: int) -> str:
     if changed == 0:
-        return "Er was niets gewijzigd."
-    return "1 antwoord opgeslagen." if changed == 1 else f"{changed} antwoorden opgeslagen."
+        return _("Er was niets gewijzigd.")
+    return ngettext("%(num)d antwoord opgeslagen.", "%(num)d antwoorden opgeslagen.", changed)
 
 
 def _after_save(assessment: Assessment, data: plain.Questionnaire, current: plain.Theme) -> str:
@@ -239,7 +242,7 @@ def submit(assessment_id: int) -> Any:
             problem = str(exc)
             form.show_version(assessment.version)
         else:
-            flash("De vragenlijst is ingediend. Dank u wel.", "success")
+            flash(_("De vragenlijst is ingediend. Dank u wel."), "success")
             return redirect(url_for(".overview", assessment_id=assessment.id))
     answers = results.stored_answers(assessment.id)
     unanswered = [
@@ -272,7 +275,7 @@ def approve(assessment_id: int) -> Any:
     except services.AssessmentError as exc:
         flash(str(exc), "error")
     else:
-        flash("De vragenlijst is goedgekeurd.", "success")
+        flash(_("De vragenlijst is goedgekeurd."), "success")
     return redirect(url_for(".overview", assessment_id=assessment_id))
 
 
@@ -283,7 +286,7 @@ def return_(assessment_id: int) -> Any:
     if not can_decide(current_user):
         abort(403)
     if assessment.status is not AssessmentStatus.SUBMITTED:
-        flash("Alleen een ingediende vragenlijst kan worden teruggegeven.", "error")
+        flash(_("Alleen een ingediende vragenlijst kan worden teruggegeven."), "error")
         return redirect(url_for(".overview", assessment_id=assessment_id))
     form = ReturnForm(data={"version": assessment.version})
     problem = None
@@ -298,7 +301,7 @@ def return_(assessment_id: int) -> Any:
         except services.AssessmentError as exc:
             problem = str(exc)
         else:
-            flash("De vragenlijst is teruggegeven aan de eenheid.", "success")
+            flash(_("De vragenlijst is teruggegeven aan de eenheid."), "success")
             return redirect(url_for(".overview", assessment_id=assessment_id))
     status = 400 if form.errors or problem else 200
     return render_template(
@@ -313,12 +316,13 @@ RECOMMENDATIONS_FIRST = 10
 @login_required
 def results_page(assessment_id: int) -> Any:
     assessment = _load(assessment_id)
-    figures = results.round_figures(assessment.round)
+    language = i18n.current()
+    figures = results.round_figures(assessment.round, language)
     data = figures.questionnaire
     result = results.assessment_result(assessment.id, assessment.unit_id, figures)
     bench = figures.benchmark
     medians = results.shown_medians(bench.themes)
-    previous = results.previous_assessment(assessment.unit_id, assessment.id, assessment.round)
+    previous = results.previous_assessment(assessment.unit_id, assessment.id, assessment.round, language)
     earlier = previous.scored if previous is not None else None
     changes = scoring.theme_changes(earlier.result, result) if earlier is not None else {}
 

@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length
 
@@ -6,30 +7,30 @@ from assessment.forms import BaseForm
 
 class LoginForm(BaseForm):
     email = EmailField(
-        "E-mailadres",
-        validators=[InputRequired("Vul uw e-mailadres in."), Length(max=254)],
+        _l("E-mailadres"),
+        validators=[InputRequired(_l("Vul uw e-mailadres in.")), Length(max=254)],
         render_kw={"autocomplete": "username", "spellcheck": "false"},
     )
     password = PasswordField(
-        "Wachtwoord",
-        validators=[InputRequired("Vul uw wachtwoord in."), Length(max=1000)],
+        _l("Wachtwoord"),
+        validators=[InputRequired(_l("Vul uw wachtwoord in.")), Length(max=1000)],
         render_kw={"autocomplete": "current-password"},
     )
-    submit = SubmitField("Inloggen")
+    submit = SubmitField(_l("Inloggen"))
 
 
 class LogoutForm(BaseForm):
-    submit = SubmitField("Uitloggen")
+    submit = SubmitField(_l("Uitloggen"))
 
 
 class IssueTokenForm(BaseForm):
-    user_id = SelectField("Account", coerce=int, validators=[InputRequired("Kies een account.")])
+    user_id = SelectField(_l("Account"), coerce=int, validators=[InputRequired(_l("Kies een account."))])
     name = StringField(
-        "Naam van het token",
-        description="Waarvoor is het? Bijvoorbeeld ‘Power BI dashboard staf CLAS’.",
-        validators=[InputRequired("Geef het token een naam."), Length(max=100)],
+        _l("Naam van het token"),
+        description=_l("Waarvoor is het? Bijvoorbeeld ‘Power BI dashboard staf CLAS’."),
+        validators=[InputRequired(_l("Geef het token een naam.")), Length(max=100)],
     )
-    submit = SubmitField("Token maken")
+    submit = SubmitField(_l("Token maken"))
 
 
 class LanguageForm(BaseForm):
@@ -37,4 +38,4 @@ class LanguageForm(BaseForm):
 
 
 class RevokeTokenForm(BaseForm):
-    submit = SubmitField("Intrekken")
+    submit = SubmitField(_l("Intrekken"))

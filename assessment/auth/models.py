@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Column, ForeignKey, String, Table, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -19,14 +20,14 @@ class Role(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return ROLE_LABELS[self]
+        return str(ROLE_LABELS[self])
 
 
 ROLE_LABELS = {
-    Role.REPRESENTATIVE: "eenheidsvertegenwoordiger",
-    Role.LEAD: "transformatieleider",
-    Role.COORDINATOR: "coördinator",
-    Role.ADMIN: "beheerder",
+    Role.REPRESENTATIVE: _l("eenheidsvertegenwoordiger"),
+    Role.LEAD: _l("transformatieleider"),
+    Role.COORDINATOR: _l("coördinator"),
+    Role.ADMIN: _l("beheerder"),
 }
 
 

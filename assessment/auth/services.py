@@ -6,6 +6,7 @@ import secrets
 from collections.abc import Iterable
 from functools import cache
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -108,11 +109,11 @@ def issue_token(user: User, name: str, *, created_by: User | None = None) -> tup
     """Return a new token for ``user`` and its secret text (shown once, stored only as a hash)."""
     name = name.strip()
     if not name:
-        raise UserError("geef het token een naam, zodat u later weet waarvoor het is")
+        raise UserError(_("geef het token een naam, zodat u later weet waarvoor het is"))
     if len(name) > 100:
-        raise UserError("de naam van het token is langer dan 100 tekens")
+        raise UserError(_("de naam van het token is langer dan 100 tekens"))
     if not user.is_active:
-        raise UserError(f"het account {user.email} is niet actief")
+        raise UserError(_("het account %(email)s is niet actief", email=user.email))
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user=user,

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask import session as flask_session
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -26,8 +27,6 @@ from assessment.db import keep_changes_on_error, session
 from assessment.extensions import login_manager
 
 bp = Blueprint("auth", __name__, template_folder="templates")
-
-LOGIN_FAILED = "Het e-mailadres of het wachtwoord klopt niet."
 
 
 @login_manager.user_loader
@@ -70,7 +69,7 @@ def _token_before_session() -> None:
 def unauthorized() -> Any:
     if request.path.startswith("/api/"):
         return jsonify(
-            status=401, message="Log in, of stuur een geldig API-token mee (Authorization: Bearer ...)."
+            status=401, message=_("Log in, of stuur een geldig API-token mee (Authorization: Bearer ...).")
         ), 401
     flash(str(login_manager.login_message), login_manager.login_message_category)
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
@@ -95,7 +94,7 @@ def login() -> Any:
     if form.validate_on_submit():
         user = authenticate(form.email.data or "", form.password.data or "")
         if user is None:
-            error = LOGIN_FAILED
+            error = _("Het e-mailadres of het wachtwoord klopt niet.")
             record("auth.login_failed", ("user", "-"), new={"email": (form.email.data or "")[:254]})
             keep_changes_on_error()  # the failed attempt stays in the audit trail
         else:
@@ -127,7 +126,7 @@ def logout() -> Any:
         return redirect(url_for("auth.login"))
     if form.validate_on_submit():
         logout_user()
-        flash("U bent uitgelogd.", "success")
+        flash(_("U bent uitgelogd."), "success")
         return redirect(url_for("auth.login"))
     # A GET asks first: logging out by a link on another site must not be possible.
     return render_template("auth/logout.html", form=form)
@@ -146,7 +145,7 @@ def tokens() -> Any:
             owner = session.get(User, form.user_id.data)
             try:
                 if owner is None:
-                    raise UserError("dit account bestaat niet")
+                    raise UserError(_("dit account bestaat niet"))
                 _token, secret = issue_token(owner, form.name.data or "", created_by=current_user)
             except UserError as exc:
                 form.name.errors = [*form.name.errors, str(exc)]
@@ -169,5 +168,8 @@ def revoke(token_id: int) -> Any:
         abort(404)
     if RevokeTokenForm().validate_on_submit():
         revoke_token(token, revoked_by=current_user)
-        flash(f"Token ‘{token.name}’ van {token.user.email} is ingetrokken.", "success")
+        flash(
+            _("Token ‘%(name)s’ van %(email)s is ingetrokken.", name=token.name, email=token.user.email),
+            "success",
+        )
     return redirect(url_for(".tokens"))

@@ -2,8 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice, SelectField, SubmitField
 
+from assessment import i18n
 from assessment.forms import BaseForm
 from assessment.questionnaires.models import ScaleLevel, Theme
 
@@ -12,7 +15,7 @@ class TargetsForm(BaseForm):
     """One choice of level per speerpunt; built for the round's questionnaire."""
 
     themes: Sequence[Theme]
-    submit = SubmitField("Doelen opslaan")
+    submit = SubmitField(_l("Doelen opslaan"))
 
     def levels(self) -> dict[int, int]:
         return {theme.id: int(self[f"theme_{theme.id}"].data) for theme in self.themes}
@@ -28,14 +31,17 @@ def targets_form(
     class Form(TargetsForm):
         pass
 
+    language = i18n.current()
     for position, theme in enumerate(themes, start=1):
         setattr(
             Form,
             f"theme_{theme.id}",
             SelectField(
-                f"{position}. {theme.text('title')}",
-                choices=[SelectChoice(str(s.level), f"{s.level} · {s.text('label')}") for s in scale],
-                description=f"Standaard in deze ronde: {defaults[theme.id]}.",
+                f"{position}. {theme.text('title', language)}",
+                choices=[
+                    SelectChoice(str(s.level), f"{s.level} · {s.text('label', language)}") for s in scale
+                ],
+                description=_("Standaard in deze ronde: %(level)s.", level=defaults[theme.id]),
             ),
         )
     data = {f"theme_{theme.id}": str(current.get(theme.id, defaults[theme.id])) for theme in themes}

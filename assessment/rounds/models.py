@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -18,7 +19,14 @@ class RoundStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"planned": "gepland", "open": "open", "closed": "gesloten"}[self.value]
+        return str(ROUND_STATUS_LABELS[self])
+
+
+ROUND_STATUS_LABELS = {
+    RoundStatus.PLANNED: _l("gepland"),
+    RoundStatus.OPEN: _l("open"),
+    RoundStatus.CLOSED: _l("gesloten"),
+}
 
 
 class Round(Base):

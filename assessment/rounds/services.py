@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from assessment.assessments.models import Assessment
@@ -134,7 +135,7 @@ def set_unit_targets(round_: Round, unit: Unit, levels: dict[int, int]) -> int:
     """Store the unit's targets per theme id; a level equal to the round's default removes the
     unit's own target. Return how many changed; every change goes to the audit log."""
     if round_.status is RoundStatus.CLOSED:
-        raise RoundError(f"ronde {round_.code} is gesloten: de doelen liggen vast")
+        raise RoundError(_("ronde %(code)s is gesloten: de doelen liggen vast", code=round_.code))
     top = round_.questionnaire.top_level
     defaults = {t.theme_id: t.level for t in round_.default_targets}
     themes = {theme.id: theme for theme in round_.questionnaire.themes}

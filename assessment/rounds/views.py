@@ -3,8 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
+from assessment import i18n
 from assessment.auth.access import can_read_all_units, can_set_targets, requires
 from assessment.rounds import services
 from assessment.rounds.forms import targets_form
@@ -37,6 +40,7 @@ def targets(code: str) -> Any:
         "rounds/targets.html",
         round=round_,
         themes=round_.questionnaire.themes,
+        language=i18n.current(),
         units=units,
         own=own,
         defaults=defaults,
@@ -55,7 +59,7 @@ def unit_targets(code: str, unit_code: str) -> Any:
     if unit.id not in {u.id for u in units}:
         abort(404)
     if round_.status is RoundStatus.CLOSED:
-        flash(f"Ronde {round_.code} is gesloten: de doelen liggen vast.", "info")
+        flash(_("Ronde %(code)s is gesloten: de doelen liggen vast.", code=round_.code), "info")
         return redirect(url_for(".targets", code=round_.code))
     themes = round_.questionnaire.themes
     scale = round_.questionnaire.scale
@@ -70,14 +74,19 @@ def unit_targets(code: str, unit_code: str) -> Any:
                 problem = str(exc)
             else:
                 flash(
-                    f"Doelen van {unit.name} opgeslagen ({changed} gewijzigd)."
+                    ngettext(
+                        "Doelen van %(unit)s opgeslagen (%(num)d gewijzigd).",
+                        "Doelen van %(unit)s opgeslagen (%(num)d gewijzigd).",
+                        changed,
+                        unit=unit.name,
+                    )
                     if changed
-                    else "Er was niets gewijzigd.",
+                    else _("Er was niets gewijzigd."),
                     "success",
                 )
                 return redirect(url_for(".targets", code=round_.code))
         else:
-            problem = "Er is niets opgeslagen. Kies voor elk speerpunt een niveau van de schaal."
+            problem = _("Er is niets opgeslagen. Kies voor elk speerpunt een niveau van de schaal.")
     status = 400 if problem else 200
     return render_template(
         "rounds/unit_targets.html", round=round_, unit=unit, form=form, problem=problem
