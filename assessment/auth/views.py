@@ -100,6 +100,9 @@ def login() -> Any:
         else:
             login_user(user)
             record("auth.login", user, actor=user)
+            chosen = i18n.requested(flask_session.get("language"))
+            if chosen:  # a language chosen on the login page is kept with the account
+                user.language = chosen
             return redirect(_safe_next(request.args.get("next")) or url_for("assessments.home"))
     status = 200 if error is None and not form.errors else 400
     return render_template("auth/login.html", form=form, error=error), status

@@ -304,6 +304,30 @@ def test_an_unknown_round_is_a_404_with_a_dutch_message(lead, world, path):
     assert response.get_json()["message"] == "Ronde '1999-9' bestaat niet."
 
 
+@pytest.mark.parametrize("header", [{}, {"Accept-Language": "en-GB,en;q=0.9"}])
+def test_the_api_speaks_english_with_lang_or_accept_language(lead, world, header):
+    query = "" if header else "?lang=en"
+    benchmark = lead.get(f"{API}/rounds/2026-1/benchmark{query}", headers=header).get_json()
+    assert [t["title"] for t in benchmark["themes"]] == ["Theme 1", "Theme 2", "Theme 3"]
+    missing = lead.get(f"{API}/rounds/1999-9/scores{query}", headers=header)
+    assert missing.status_code == 404
+    assert missing.get_json()["message"] == "Round '1999-9' does not exist."
+
+
+def test_the_api_ignores_the_language_chosen_on_the_pages(lead, world):
+    lead.submit("/taal", {"language": "en", "next": "/"}, page="/")
+    assert "Thema 1" in [t["title"] for t in lead.get(f"{API}/rounds/2026-1/benchmark").get_json()["themes"]]
+    assert '<html lang="en">' in lead.get("/compare/2026-1").text
+
+
+def test_the_openapi_description_documents_the_language(client):
+    document = client.get(f"{API}/openapi.json").get_json()
+    assert "Accept-Language" in document["info"]["description"]
+    for path, item in document["paths"].items():
+        names = {p["name"] for p in item["get"].get("parameters", [])}
+        assert {"lang", "Accept-Language"} <= names, path
+
+
 @pytest.mark.parametrize("url", [f"{API}/assessments/999999", f"{API}/assessments/abc"])
 def test_an_unknown_assessment_is_a_404_as_json(lead, world, url):
     response = lead.get(url)

@@ -98,6 +98,37 @@ def test_the_csv_is_utf8_with_a_byte_order_mark_semicolons_and_decimal_commas(le
     )
 
 
+def test_in_english_the_csv_has_commas_decimal_points_and_english_titles(lead):
+    response = lead.get(URL + "/export.csv?lang=en")
+    assert response.status_code == 200
+    header, first, *_rest = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert header[:7] == ["Code", "Unit", "Status", "Complete (%)", "Overall score", "Level reached", "Quartile"]
+    assert header[7:10] == ["1. Theme 1 – score", "1. Theme 1 – target", "1. Theme 1 – gap"]
+    # The same row as the Dutch one above, with a decimal point and English words.
+    assert first == [
+        "CLAS-11", "11 Luchtmobiele Brigade", "approved", "100", "3.8", "1", "4",
+        "5.0", "3.0", "0.0", "4.5", "3.0", "0.0", "2.0", "3.0", "1.0",
+    ]  # fmt: skip
+
+
+def test_the_browsers_language_decides_the_csv_without_lang(lead):
+    english = lead.get(URL + "/export.csv", headers={"Accept-Language": "en-GB,en;q=0.8"})
+    assert english.data[len(BOM) :].decode("utf-8").startswith("Code,Unit,Status,")
+    dutch = lead.get(URL + "/export.csv", headers={"Accept-Language": "nl-NL"})
+    assert dutch.data[len(BOM) :].decode("utf-8").startswith("Code;Eenheid;Status;")
+
+
+def test_in_english_the_workbook_keeps_numbers_as_numbers(lead):
+    book = workbook(lead.get(URL + "/export.xlsx?lang=en"))
+    assert book.sheetnames == ["Scores", "Answers", "Benchmark"]
+    scores = sheet_by_code(book["Scores"])
+    assert scores["CLAS-11"]["Overall score"] == 3.8
+    assert scores["CLAS-11"]["1. Theme 1"] == 5  # a number, not the text "5.0"
+    answers = sheet_rows(book["Answers"])
+    assert answers[0][:3] == ["Code", "Unit", "Question"]
+    assert any(row[6] == "Question 1.1.1?" for row in answers[1:])  # the English question text
+
+
 @pytest.mark.parametrize(
     "query",
     [

@@ -190,6 +190,63 @@ def test_the_report_is_pdf_a_3a_with_title_author_and_language(rich_report):
     assert "/StructTreeRoot" in catalog
 
 
+# -- in English ----------------------------------------------------------------------------------
+
+
+def english_today() -> str:
+    local = dt.datetime.now(dt.UTC).astimezone(formatting.local_zone())
+    return formatting.date(local, locale="en")
+
+
+def test_a_user_who_chose_english_gets_the_unit_report_in_english(client, factory, small_round):
+    unit = factory.unit("CLAS-13LTBRIG", name="13 Lichte Brigade")
+    assessment = factory.assessment(unit, small_round)
+    first = factory.questions(assessment)[0]
+    factory.answer(assessment, first, 1, comment="Plan in de maak.")
+    client.login(factory.user(Role.REPRESENTATIVE, units=[unit]).email)
+    client.submit("/taal", {"language": "en", "next": "/"}, page="/")
+
+    before = english_today()
+    response = client.get(f"/reports/assessments/{assessment.id}.pdf")
+    after = english_today()
+    assert response.status_code == 200
+    reader = PdfReader(io.BytesIO(response.data))
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+    assert reader.metadata.title == "Maturity report 13 Lichte Brigade – 2026-1"
+    assert reader.metadata.author == "Ministry of Defence – DTS Maturity Scan"
+    assert reader.xmp_metadata.dc_title == {"x-default": "Maturity report 13 Lichte Brigade – 2026-1"}
+    pages = pdf_pages(response.data)
+    text = " ".join(pages)
+    for heading in ("Management summary", "Key figures", "Recommendations for Theme 1", "Appendix: all questions and answers"):
+        assert heading in text
+    assert "Question 1.1: Question 1.1.1?" in text  # the questionnaire's English text
+    assert "From 1 to 2: Volgende stap 1.1.1 vanaf niveau 1" in text  # no English in the file: Dutch
+    assert before in pages[0] or after in pages[0]  # "Printed on 3 December 2026"
+    assert f"page 1 of {len(pages)}" in pages[0]
+    assert "13 Lichte Brigade (CLAS-13LTBRIG) – round 2026-1" in pages[0]
+    for dutch in ("Managementsamenvatting", "Aanbevelingen", "Gedrukt op", "pagina", "Toelichting"):
+        assert dutch not in text
+
+
+def test_lang_en_on_the_command_line_gives_an_english_report(cli, factory, small_round, tmp_path):
+    factory.assessment(factory.unit("CLAS-13LTBRIG", name="13 Lichte Brigade"), small_round)
+    output = tmp_path / "brigade.pdf"
+    args = ["report", "unit", "--unit", "CLAS-13LTBRIG", "--round", "2026-1", "-o", str(output), "--lang", "en"]
+    result = cli.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    assert "rapport van 13 Lichte Brigade" in result.stdout  # the command line itself speaks Dutch
+    reader = PdfReader(output)
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+    assert "Maturity report 13 Lichte Brigade CLAS-13LTBRIG" in pdf_text(output.read_bytes())
+
+
+def test_the_command_line_refuses_a_language_it_does_not_have(cli, factory, small_round, tmp_path):
+    result = cli.invoke(args=["report", "round", "--round", "2026-1", "-o", str(tmp_path / "x.pdf"), "--lang", "de"])
+    assert result.exit_code == 2
+    assert "--lang" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "x.pdf").exists()
+
+
 # -- rendering a report by hand --------------------------------------------------------------------
 
 
@@ -495,12 +552,15 @@ def test_a_batch_in_two_worker_processes_writes_every_demo_units_report(scratch_
         assert len(codes) == 16
         out = tmp_path / "batch"
         result = runner.invoke(
-            args=["report", "batch", "--round", "2026-1", "--out", str(out), "--jobs", "2"]
+            args=["report", "batch", "--round", "2026-1", "--out", str(out), "--jobs", "2", "--lang", "en"]
         )
         assert result.exit_code == 0, result.output
         assert "16 van 16 rapporten geschreven" in result.stdout
         assert "2 processen" in result.stdout
         assert sorted(p.name for p in out.iterdir()) == sorted(f"2026-1_{code}.pdf" for code in codes)
         assert all(p.read_bytes().startswith(b"%PDF-") for p in out.iterdir())
+        # Each worker process renders in the language asked for.
+        assert {PdfReader(p).trailer["/Root"]["/Lang"] for p in out.iterdir()} == {"en"}
+        assert "Management summary" in pdf_text((out / f"2026-1_{codes[0]}.pdf").read_bytes())
     finally:
         app.extensions["database"].engine.dispose()
