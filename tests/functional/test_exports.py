@@ -102,7 +102,15 @@ def test_in_english_the_csv_has_commas_decimal_points_and_english_titles(lead):
     response = lead.get(URL + "/export.csv?lang=en")
     assert response.status_code == 200
     header, first, *_rest = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
-    assert header[:7] == ["Code", "Unit", "Status", "Complete (%)", "Overall score", "Level reached", "Quartile"]
+    assert header[:7] == [
+        "Code",
+        "Unit",
+        "Status",
+        "Complete (%)",
+        "Overall score",
+        "Level reached",
+        "Quartile",
+    ]
     assert header[7:10] == ["1. Theme 1 – score", "1. Theme 1 – target", "1. Theme 1 – gap"]
     # The same row as the Dutch one above, with a decimal point and English words.
     assert first == [

@@ -217,7 +217,12 @@ def test_a_user_who_chose_english_gets_the_unit_report_in_english(client, factor
     assert reader.xmp_metadata.dc_title == {"x-default": "Maturity report 13 Lichte Brigade – 2026-1"}
     pages = pdf_pages(response.data)
     text = " ".join(pages)
-    for heading in ("Management summary", "Key figures", "Recommendations for Theme 1", "Appendix: all questions and answers"):
+    for heading in (
+        "Management summary",
+        "Key figures",
+        "Recommendations for Theme 1",
+        "Appendix: all questions and answers",
+    ):
         assert heading in text
     assert "Question 1.1: Question 1.1.1?" in text  # the questionnaire's English text
     assert "From 1 to 2: Volgende stap 1.1.1 vanaf niveau 1" in text  # no English in the file: Dutch
@@ -231,7 +236,18 @@ def test_a_user_who_chose_english_gets_the_unit_report_in_english(client, factor
 def test_lang_en_on_the_command_line_gives_an_english_report(cli, factory, small_round, tmp_path):
     factory.assessment(factory.unit("CLAS-13LTBRIG", name="13 Lichte Brigade"), small_round)
     output = tmp_path / "brigade.pdf"
-    args = ["report", "unit", "--unit", "CLAS-13LTBRIG", "--round", "2026-1", "-o", str(output), "--lang", "en"]
+    args = [
+        "report",
+        "unit",
+        "--unit",
+        "CLAS-13LTBRIG",
+        "--round",
+        "2026-1",
+        "-o",
+        str(output),
+        "--lang",
+        "en",
+    ]
     result = cli.invoke(args=args)
     assert result.exit_code == 0, result.output
     assert "rapport van 13 Lichte Brigade" in result.stdout  # the command line itself speaks Dutch
@@ -241,7 +257,9 @@ def test_lang_en_on_the_command_line_gives_an_english_report(cli, factory, small
 
 
 def test_the_command_line_refuses_a_language_it_does_not_have(cli, factory, small_round, tmp_path):
-    result = cli.invoke(args=["report", "round", "--round", "2026-1", "-o", str(tmp_path / "x.pdf"), "--lang", "de"])
+    result = cli.invoke(
+        args=["report", "round", "--round", "2026-1", "-o", str(tmp_path / "x.pdf"), "--lang", "de"]
+    )
     assert result.exit_code == 2
     assert "--lang" in result.output and "Traceback" not in result.output
     assert not (tmp_path / "x.pdf").exists()
