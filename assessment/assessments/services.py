@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -19,7 +20,7 @@ from assessment.audit.services import record
 from assessment.auth.access import can_read_all_units
 from assessment.auth.models import User
 from assessment.db import session, utcnow
-from assessment.rounds.models import Round
+from assessment.rounds.models import Round, RoundStatus
 from assessment.rounds.services import raise_results_version
 
 
@@ -241,3 +242,77 @@ def assessments_for(user: User, *, round_ids: Iterable[int] | None = None) -> li
     if round_ids is not None:
         query = query.where(Assessment.round_id.in_(list(round_ids)))
     return list(session.scalars(query))
+
+
+def undo_decision(assessment: Assessment, *, expected_version: int, user: User) -> None:
+    """Take back an approval or a return while the round is open: the assessment is submitted
+    again, waiting for a new decision. The audit trail keeps both decisions."""
+    if assessment.round.status is not RoundStatus.OPEN:
+        raise AssessmentError(_("De meetronde is gesloten: het besluit ligt vast."))
+    old_status = assessment.status
+    if old_status not in DECIDED:
+        raise AssessmentError(_("Over deze vragenlijst is nog geen besluit genomen."))
+    old_reason = assessment.return_reason
+    _advance(
+        assessment,
+        expected_version,
+        allowed=DECIDED,
+        status=AssessmentStatus.SUBMITTED,
+        return_reason=None,
+        decided_at=None,
+        decided_by_id=None,
+    )
+    record(
+        "assessment.undo_decision",
+        assessment,
+        old={"status": old_status.value, **({"reason": old_reason} if old_reason else {})},
+        new={"status": AssessmentStatus.SUBMITTED.value},
+        actor=user,
+    )
+
+
+DECIDED = (AssessmentStatus.APPROVED, AssessmentStatus.RETURNED)
+
+
+@dataclass(frozen=True)
+class Worklist:
+    """What waits for a coordinator, over the open rounds."""
+
+    to_decide: list[Assessment]  # submitted, the longest waiting first
+    returned: list[Assessment]  # with the unit again, the oldest decision first
+    rounds: list[Round]  # the open rounds, the nearest deadline first
+
+
+def worklist() -> Worklist:
+    """Submitted assessments to decide on (oldest first), returned ones, and the open rounds'
+    deadlines: the coordinator's home page. Two queries."""
+    waiting = list(
+        session.scalars(
+            select(Assessment)
+            .join(Assessment.round)
+            .where(
+                Round.status == RoundStatus.OPEN,
+                Assessment.status.in_((AssessmentStatus.SUBMITTED, AssessmentStatus.RETURNED)),
+            )
+            .options(selectinload(Assessment.round), selectinload(Assessment.unit))
+        )
+    )
+    far = dt.datetime.max.replace(tzinfo=dt.UTC)
+
+    def when(moment: dt.datetime | None) -> dt.datetime:
+        return far if moment is None else (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC))
+
+    to_decide = sorted(
+        (a for a in waiting if a.status is AssessmentStatus.SUBMITTED),
+        key=lambda a: (when(a.submitted_at), a.unit.code),
+    )
+    returned = sorted(
+        (a for a in waiting if a.status is AssessmentStatus.RETURNED),
+        key=lambda a: (when(a.decided_at), a.unit.code),
+    )
+    rounds = sorted(
+        {a.round for a in waiting}
+        | set(session.scalars(select(Round).where(Round.status == RoundStatus.OPEN))),
+        key=lambda r: (r.closes_on or dt.date.max, r.code),
+    )
+    return Worklist(to_decide, returned, rounds)

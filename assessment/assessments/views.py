@@ -89,7 +89,14 @@ def home() -> Any:
     progress = results.progress_for(assessments)
     current = [a for a in assessments if a.round.status is RoundStatus.OPEN]
     earlier = [a for a in assessments if a.round.status is not RoundStatus.OPEN]
-    return render_template("assessments/home.html", current=current, earlier=earlier, progress=progress)
+    return render_template(
+        "assessments/home.html",
+        current=current,
+        earlier=earlier,
+        progress=progress,
+        # What waits for a coordinator comes first on his home page.
+        work=services.worklist() if can_decide(current_user) else None,
+    )
 
 
 @bp.route("/assessments/<int:assessment_id>")
@@ -106,7 +113,9 @@ def overview(assessment_id: int) -> Any:
         progress=results.total_progress(per_theme),
         may_edit=_may_edit(assessment),
         may_decide=can_decide(current_user) and assessment.status is AssessmentStatus.SUBMITTED,
-        decide_form=DecideForm(data={"version": assessment.version}),
+        may_review=can_decide(current_user) and assessment.status is not AssessmentStatus.DRAFT,
+        may_undo=_may_undo(assessment),
+        undo_form=DecideForm(data={"version": assessment.version}),
     )
 
 
@@ -261,9 +270,80 @@ def submit(assessment_id: int) -> Any:
     ), (409 if problem else 200)
 
 
-@bp.route("/assessments/<int:assessment_id>/approve", methods=["POST"])
+@bp.route("/assessments/<int:assessment_id>/review")
+@login_required
+def review(assessment_id: int) -> Any:
+    """Everything a coordinator needs to decide, on one page: the unit's results, then every
+    answer with its level text and toelichting, by speerpunt; the decision at the bottom."""
+    assessment = _load(assessment_id)
+    if not can_decide(current_user):
+        abort(403)
+    language = i18n.current()
+    figures = results.round_figures(assessment.round, language)
+    data = figures.questionnaire
+    answers = results.stored_answers(assessment.id)
+    result = results.assessment_result(assessment.id, assessment.unit_id, figures, answers)
+    per_theme = results.theme_progress(data, answers)
+    return render_template(
+        "assessments/review.html",
+        assessment=assessment,
+        data=data,
+        result=result,
+        answers=answers,
+        progress=results.total_progress(per_theme),
+        open_questions=sum(p.total - p.answered for p in per_theme.values()),
+        may_decide=assessment.status is AssessmentStatus.SUBMITTED,
+        may_undo=_may_undo(assessment),
+        undo_form=DecideForm(data={"version": assessment.version}),
+    )
+
+
+def _may_undo(assessment: Assessment) -> bool:
+    return (
+        can_decide(current_user)
+        and assessment.status in services.DECIDED
+        and assessment.round.status is RoundStatus.OPEN
+    )
+
+
+@bp.route("/assessments/<int:assessment_id>/approve", methods=["GET", "POST"])
 @login_required
 def approve(assessment_id: int) -> Any:
+    """Approving asks first: a GET shows what is approved, only the confirmed POST approves."""
+    assessment = _load(assessment_id)
+    if not can_decide(current_user):
+        abort(403)
+    if assessment.status is not AssessmentStatus.SUBMITTED:
+        flash(_("Alleen een ingediende vragenlijst kan worden goedgekeurd."), "error")
+        return redirect(url_for(".overview", assessment_id=assessment_id))
+    form = DecideForm(data={"version": assessment.version})
+    problem = None
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            services.approve(assessment, expected_version=form.version.data, user=current_user)
+        except services.AssessmentError as exc:
+            problem = str(exc)
+            form.show_version(assessment.version)
+        else:
+            flash(_("De vragenlijst is goedgekeurd."), "success")
+            return redirect(url_for(".home"))
+    data = _questionnaire(assessment)
+    per_theme = results.theme_progress(data, results.stored_answers(assessment.id))
+    return render_template(
+        "assessments/approve.html",
+        assessment=assessment,
+        form=form,
+        progress=results.total_progress(per_theme),
+        problem=problem,
+    ), (409 if problem else 200)
+
+
+@bp.route("/assessments/<int:assessment_id>/undo", methods=["POST"])
+@login_required
+def undo(assessment_id: int) -> Any:
+    """Take back an approval or a return while the round is open (back to submitted)."""
     assessment = _load(assessment_id)
     if not can_decide(current_user):
         abort(403)
@@ -271,12 +351,12 @@ def approve(assessment_id: int) -> Any:
     if not form.validate_on_submit():
         abort(400)
     try:
-        services.approve(assessment, expected_version=form.version.data, user=current_user)
+        services.undo_decision(assessment, expected_version=form.version.data, user=current_user)
     except services.AssessmentError as exc:
         flash(str(exc), "error")
     else:
-        flash(_("De vragenlijst is goedgekeurd."), "success")
-    return redirect(url_for(".overview", assessment_id=assessment_id))
+        flash(_("Het besluit is teruggedraaid: de vragenlijst wacht weer op een besluit."), "success")
+    return redirect(url_for(".review", assessment_id=assessment_id))
 
 
 @bp.route("/assessments/<int:assessment_id>/return", methods=["GET", "POST"])
@@ -302,7 +382,7 @@ def return_(assessment_id: int) -> Any:
             problem = str(exc)
         else:
             flash(_("De vragenlijst is teruggegeven aan de eenheid."), "success")
-            return redirect(url_for(".overview", assessment_id=assessment_id))
+            return redirect(url_for(".home"))
     status = 400 if form.errors or problem else 200
     return render_template(
         "assessments/return.html", assessment=assessment, form=form, problem=problem

@@ -28,7 +28,7 @@ ROLES = ("anonymous", "own_rep", "other_rep", "lead", "coordinator", "admin")
 # The old speerpunt addresses (/assessments/<id>/<key>) redirect to /speerpunten/<key> for whoever
 # may read the assessment: 301 for a bookmark, 308 for a form posted from an old tab (the method
 # and the answers go along; the new address decides whether they are saved). Approving is a POST
-# only: a GET of .../approve is taken for an old speerpunt address, and no speerpunt has that key: 404.
+# after a confirmation: a GET of .../approve shows what is approved and asks, only a POST approves.
 # fmt: off
 MATRIX: dict[str, tuple[Any, ...]] = {
     # request                                  anonymous  own rep  other rep  lead  coordinator  admin
@@ -42,7 +42,9 @@ MATRIX: dict[str, tuple[Any, ...]] = {
     "POST /assessments/{draft}/submit":        (LOGIN,    DONE,    404,       403,  403,         DONE),
     "GET /assessments/{submitted}":            (LOGIN,    200,     404,       200,  200,         200),
     "GET /assessments/{submitted}/speerpunten/thema-1":    (LOGIN,    200,     404,       200,  200,         200),
-    "GET /assessments/{submitted}/approve":    (LOGIN,    404,     404,       404,  404,         404),
+    "GET /assessments/{submitted}/approve":    (LOGIN,    403,     404,       403,  200,         200),
+    "GET /assessments/{submitted}/review":     (LOGIN,    403,     404,       403,  200,         200),
+    "POST /assessments/{approved}/undo":       (LOGIN,    403,     404,       403,  DONE,        DONE),
     "POST /assessments/{submitted}/approve":   (LOGIN,    403,     404,       403,  DONE,        DONE),
     "GET /assessments/{submitted}/return":     (LOGIN,    403,     404,       403,  200,         200),
     "POST /assessments/{submitted}/return":    (LOGIN,    403,     404,       403,  DONE,        DONE),
@@ -67,11 +69,14 @@ class World:
     other_unit: Unit
     draft: Assessment
     submitted: Assessment
+    approved: Assessment
     other_draft: Assessment
     users: dict[str, User]
 
     def url(self, template: str) -> str:
-        return template.format(draft=self.draft.id, submitted=self.submitted.id, missing=999_999_999)
+        return template.format(
+            draft=self.draft.id, submitted=self.submitted.id, approved=self.approved.id, missing=999_999_999
+        )
 
 
 @pytest.fixture
@@ -81,11 +86,13 @@ def world(factory) -> World:
     questionnaire = factory.questionnaire(themes=2, capabilities=1, questions=2)
     current = factory.round(questionnaire, code="2026-1")
     earlier = factory.round(questionnaire, code="2025-2")
+    earliest = factory.round(questionnaire, code="2025-1")
     return World(
         own_unit=own_unit,
         other_unit=other_unit,
         draft=factory.assessment(own_unit, current),
         submitted=factory.assessment(own_unit, earlier, status=AssessmentStatus.SUBMITTED),
+        approved=factory.assessment(own_unit, earliest, status=AssessmentStatus.APPROVED),
         other_draft=factory.assessment(other_unit, current),
         users={
             "own_rep": factory.user(Role.REPRESENTATIVE, units=[own_unit], name="Eigen Vertegenwoordiger"),
@@ -113,6 +120,8 @@ def form_for(request: str, world: World) -> dict[str, Any]:
         return {"version": world.draft.version}
     if request.endswith("/approve"):
         return {"version": world.submitted.version}
+    if request.endswith("/undo"):
+        return {"version": world.approved.version}
     if request.endswith("/return"):
         return {"version": world.submitted.version, "reason": "Vraag 2.1 heeft geen toelichting."}
     return {}
@@ -123,6 +132,7 @@ def stored(db_session, world: World) -> tuple[Any, ...]:
     db_session.expire_all()
     draft = db_session.get(Assessment, world.draft.id)
     submitted = db_session.get(Assessment, world.submitted.id)
+    approved = db_session.get(Assessment, world.approved.id)
     answers = db_session.scalar(select(func.count()).select_from(Answer))
     return (
         draft.status,
@@ -130,6 +140,8 @@ def stored(db_session, world: World) -> tuple[Any, ...]:
         submitted.status,
         submitted.version,
         submitted.return_reason,
+        approved.status,
+        approved.version,
         answers,
     )
 
@@ -146,6 +158,9 @@ EFFECTS: dict[str, Callable[[Any, World, WebClient], bool]] = {
     ),
     "POST /assessments/{submitted}/return": lambda db, w, client: (
         db.get(Assessment, w.submitted.id).status is AssessmentStatus.RETURNED
+    ),
+    "POST /assessments/{approved}/undo": lambda db, w, client: (
+        db.get(Assessment, w.approved.id).status is AssessmentStatus.SUBMITTED
     ),
     "POST /logout": lambda db, w, client: urlsplit(client.get("/").headers["Location"]).path == "/login",
 }
@@ -235,7 +250,8 @@ def test_only_who_may_fill_in_gets_the_answer_form(client, world, role, sees_the
 def test_only_a_coordinator_or_admin_is_offered_approve_and_return(client, world, role, sees_the_decision):
     client.login(world.users[role].email)
     html = client.get(f"/assessments/{world.submitted.id}").get_data(as_text=True)
-    assert (f'action="/assessments/{world.submitted.id}/approve"' in html) is sees_the_decision
+    assert (f'href="/assessments/{world.submitted.id}/approve"' in html) is sees_the_decision
+    assert (f'href="/assessments/{world.submitted.id}/review"' in html) is sees_the_decision
     assert (f'href="/assessments/{world.submitted.id}/return"' in html) is sees_the_decision
 
 

@@ -106,6 +106,8 @@ PAGES = (
     ("coordinator", "/", 200),
     ("coordinator", "/assessments/{submitted}", 200),
     ("coordinator", "/assessments/{submitted}/return", 200),
+    ("coordinator", "/assessments/{submitted}/review", 200),
+    ("coordinator", "/assessments/{submitted}/approve", 200),
     ("coordinator", "/rounds/{round}/targets/{unit}", 200),
     ("admin", "/api-tokens", 200),
 )
@@ -115,7 +117,7 @@ NOT_PAGES = {
     "auth.language",
     "assessments.theme_moved",
     "auth.revoke",
-    "assessments.approve",
+    "assessments.undo",
 }
 
 
