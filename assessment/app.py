@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 from assessment import db, formatting, i18n
 from assessment.api.views import bp as api_bp
 from assessment.assessments.views import bp as assessments_bp
+from assessment.audit.views import bp as audit_bp
 from assessment.auth import access
 from assessment.auth.cli import user_group
 from assessment.auth.views import bp as auth_bp
@@ -62,6 +63,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(reports_bp)
     app.register_blueprint(compare_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(audit_bp)
 
     for command in (init_command, questionnaire_group, unit_group, round_group, user_group, report_group):
         app.cli.add_command(command)

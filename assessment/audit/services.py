@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from flask import has_request_context
 from flask_login import current_user
+from sqlalchemy import Select, func, select
 
+from assessment import formatting
 from assessment.audit.models import AuditEvent
 from assessment.auth.models import User
 from assessment.db import session
@@ -40,3 +44,67 @@ def record(
     session.add(event)
     session.flush()
     return event
+
+
+# -- reading the trail ----------------------------------------------------------------------------
+
+PAGE_SIZE = 50
+EXPORT_LIMIT = 50_000  # rows in one CSV export; a narrower filter gives the rest
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """What the reader chose; every field is optional."""
+
+    who: str = ""  # part of the actor's e-mail address
+    object_type: str = ""
+    object_id: str = ""
+    since: dt.date | None = None
+    until: dt.date | None = None  # inclusive
+
+
+def _query(chosen: AuditFilter, allowed_types: frozenset[str] | None) -> Select[tuple[AuditEvent]]:
+    query = select(AuditEvent)
+    if allowed_types is not None:
+        query = query.where(AuditEvent.object_type.in_(sorted(allowed_types)))
+    if chosen.who:
+        query = query.where(func.lower(AuditEvent.actor_email).contains(chosen.who.lower(), autoescape=True))
+    if chosen.object_type:
+        query = query.where(AuditEvent.object_type == chosen.object_type)
+    if chosen.object_id:
+        query = query.where(AuditEvent.object_id == chosen.object_id)
+    zone = formatting.local_zone()
+    if chosen.since:
+        start = dt.datetime.combine(chosen.since, dt.time(), zone).astimezone(dt.UTC)
+        query = query.where(AuditEvent.created_at >= start)
+    if chosen.until:
+        end = dt.datetime.combine(chosen.until + dt.timedelta(days=1), dt.time(), zone).astimezone(dt.UTC)
+        query = query.where(AuditEvent.created_at < end)
+    return query
+
+
+def events(
+    chosen: AuditFilter, allowed_types: frozenset[str] | None, *, page: int = 1
+) -> tuple[list[AuditEvent], int]:
+    """One page of the events that match, newest first, and how many match in all."""
+    query = _query(chosen, allowed_types)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+        .limit(PAGE_SIZE)
+        .offset((max(page, 1) - 1) * PAGE_SIZE)
+    )
+    return list(rows), total
+
+
+def all_events(chosen: AuditFilter, allowed_types: frozenset[str] | None) -> list[AuditEvent]:
+    """Every event that matches (up to EXPORT_LIMIT), newest first: the CSV export."""
+    query = _query(chosen, allowed_types).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+    return list(session.scalars(query.limit(EXPORT_LIMIT)))
+
+
+def object_types(allowed_types: frozenset[str] | None) -> list[str]:
+    """The kinds of object that have events, for the filter's choice."""
+    query = select(AuditEvent.object_type).distinct().order_by(AuditEvent.object_type)
+    found = list(session.scalars(query))
+    return [t for t in found if allowed_types is None or t in allowed_types]

@@ -61,6 +61,16 @@ def can_set_targets(user: User) -> bool:
     return user.role in _MANAGE
 
 
+def can_read_audit(user: User) -> bool:
+    """Admins read the whole audit trail; coordinators the part about rounds and assessments."""
+    return user.role in _MANAGE
+
+
+def audit_types_for(user: User) -> frozenset[str] | None:
+    """The kinds of object whose events ``user`` may read; None means all."""
+    return None if user.role is Role.ADMIN else frozenset({"assessments", "rounds", "targets"})
+
+
 def can_manage_tokens(user: User) -> bool:
     """Only an admin issues and revokes API tokens."""
     return user.role is Role.ADMIN

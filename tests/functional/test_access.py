@@ -51,6 +51,8 @@ MATRIX: dict[str, tuple[Any, ...]] = {
     "GET /assessments/{draft}/results":        (LOGIN,    200,     404,       200,  200,         200),
     "GET /assessments/{submitted}/results":    (LOGIN,    200,     404,       200,  200,         200),
     "GET /assessments/{missing}":              (LOGIN,    404,     404,       404,  404,         404),
+    "GET /audit":                              (LOGIN,    403,     403,       403,  200,         200),
+    "GET /audit/export.csv":                   (LOGIN,    403,     403,       403,  200,         200),
     "GET /logout":                             (LOGIN,    200,     200,       200,  200,         200),
     "POST /logout":                            (LOGIN,    DONE,    DONE,      DONE, DONE,        DONE),
 }

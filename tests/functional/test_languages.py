@@ -110,6 +110,8 @@ PAGES = (
     ("coordinator", "/assessments/{submitted}/approve", 200),
     ("coordinator", "/rounds/{round}/targets/{unit}", 200),
     ("admin", "/api-tokens", 200),
+    ("admin", "/audit", 200),
+    ("coordinator", "/audit?van=2026-13-01", 400),
 )
 NOT_PAGES = {
     "static",
