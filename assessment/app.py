@@ -12,6 +12,7 @@ from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
 from assessment import db, formatting, i18n
+from assessment.admin.views import bp as admin_bp
 from assessment.api.views import bp as api_bp
 from assessment.assessments.views import bp as assessments_bp
 from assessment.audit.views import bp as audit_bp
@@ -64,6 +65,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(compare_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(admin_bp)
 
     for command in (init_command, questionnaire_group, unit_group, round_group, user_group, report_group):
         app.cli.add_command(command)

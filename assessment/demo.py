@@ -22,7 +22,7 @@ from assessment.rounds.models import RoundStatus, Target
 from assessment.rounds.services import create_round, get_round, open_round
 from assessment.units.models import Unit
 
-DEMO_PASSWORD = "demo-2026"  # noqa: S105 (documented demo password, demo data only)
+DEMO_PASSWORD = "demo-dts-2026"  # noqa: S105 (documented demo password, demo data only)
 
 
 @dataclass(frozen=True)

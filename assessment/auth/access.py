@@ -71,6 +71,18 @@ def audit_types_for(user: User) -> frozenset[str] | None:
     return None if user.role is Role.ADMIN else frozenset({"assessments", "rounds", "targets"})
 
 
+def can_manage_users(user: User) -> bool:
+    """Admins manage every account; coordinators the unit representatives."""
+    return user.role in _MANAGE
+
+
+def roles_managed_by(user: User) -> tuple[Role, ...]:
+    """The roles whose accounts ``user`` may see, create and change."""
+    if user.role is Role.ADMIN:
+        return tuple(Role)
+    return (Role.REPRESENTATIVE,) if user.role is Role.COORDINATOR else ()
+
+
 def can_manage_tokens(user: User) -> bool:
     """Only an admin issues and revokes API tokens."""
     return user.role is Role.ADMIN

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import EqualTo, InputRequired, Length
 
 from assessment.forms import BaseForm
 
@@ -39,3 +39,35 @@ class LanguageForm(BaseForm):
 
 class RevokeTokenForm(BaseForm):
     submit = SubmitField(_l("Intrekken"))
+
+
+class NewPasswordForm(BaseForm):
+    """A password chosen by the user himself, typed twice."""
+
+    password = PasswordField(
+        _l("Nieuw wachtwoord"),
+        description=_l(
+            "Minstens 12 tekens. Een zin van een paar woorden is sterk en goed te onthouden. "
+            "Veelgebruikte wachtwoorden worden geweigerd."
+        ),
+        validators=[InputRequired(_l("Vul een nieuw wachtwoord in.")), Length(max=1000)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    repeat = PasswordField(
+        _l("Nieuw wachtwoord nog eens"),
+        validators=[
+            InputRequired(_l("Vul het nieuwe wachtwoord nog eens in.")),
+            EqualTo("password", _l("De twee wachtwoorden zijn niet gelijk.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField(_l("Wachtwoord instellen"))
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current = PasswordField(
+        _l("Huidig wachtwoord"),
+        validators=[InputRequired(_l("Vul uw huidige wachtwoord in.")), Length(max=1000)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    submit = SubmitField(_l("Wachtwoord wijzigen"))

@@ -60,6 +60,25 @@ class User(UserMixin, Base):
         return {unit.id for unit in self.units}
 
 
+class Invitation(Base):
+    """A one-time link with which a user sets his own password: for a new account ("invite") or
+    after a reset by an admin ("reset"). Only a hash of the link's secret is stored."""
+
+    __tablename__ = "invitations"
+    __repr_attrs__ = ("user_id", "purpose")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+    used_at: Mapped[dt.datetime | None]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
 class ApiToken(Base):
     """A personal token for the read-only JSON API, issued and revoked by an admin.
 

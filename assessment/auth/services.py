@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import hashlib
 import secrets
 from collections.abc import Iterable
 from functools import cache
+from pathlib import Path
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -12,11 +14,13 @@ from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from assessment.audit.services import record
-from assessment.auth.models import ApiToken, Role, User
+from assessment.auth.models import ApiToken, Invitation, Role, User
 from assessment.db import session, utcnow
 from assessment.units.models import Unit
 
-MIN_PASSWORD_LENGTH = 8
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 1000  # what the login form accepts
+INVITATION_VALID = dt.timedelta(hours=72)
 
 
 @cache
@@ -27,7 +31,11 @@ def _dummy_hash() -> str:
 
 
 class UserError(ValueError):
-    """A user cannot be created or changed as asked; the message says why, in Dutch."""
+    """A user cannot be created or changed as asked; the message says why, for the user."""
+
+
+class WrongPassword(UserError):
+    """The current password given is not the user's."""
 
 
 def normalise_email(email: str) -> str:
@@ -56,42 +64,167 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password)
 
 
+@cache
+def _common_passwords() -> frozenset[str]:
+    """The 20,000 most common passwords (Royce Williams' list, as Django ships it, BSD licence)."""
+    with gzip.open(Path(__file__).with_name("common-passwords.txt.gz"), "rt", encoding="utf-8") as handle:
+        return frozenset(line.strip().lower() for line in handle if line.strip())
+
+
+def password_problem(password: str, *, email: str = "") -> str | None:
+    """Why ``password`` may not be used, or None. The same rule for the pages and the CLI:
+    at least 12 characters, not one of the common passwords, not the e-mail address."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return _("het wachtwoord moet minstens %(n)s tekens hebben", n=MIN_PASSWORD_LENGTH)
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return _("het wachtwoord mag hoogstens %(n)s tekens hebben", n=MAX_PASSWORD_LENGTH)
+    simple = password.strip().lower()
+    if len(set(simple)) < 4 or simple in _common_passwords() or (email and email.lower() in simple):
+        return _("dit wachtwoord is te makkelijk te raden; kies bijvoorbeeld een zin van een paar woorden")
+    return None
+
+
+def _set_password(user: User, password: str) -> None:
+    problem = password_problem(password, email=user.email)
+    if problem:
+        raise UserError(problem)
+    user.password_hash = hash_password(password)
+
+
+def change_password(user: User, *, current: str, new: str) -> None:
+    """The user's own change: his current password first."""
+    if not check_password_hash(user.password_hash, current):
+        raise WrongPassword(_("het huidige wachtwoord klopt niet"))
+    _set_password(user, new)
+    session.flush()
+    record("user.password_change", user, actor=user)
+
+
+def issue_invitation(user: User, *, purpose: str, created_by: User | None) -> str:
+    """Return a new one-time link secret for ``user`` (valid 72 hours); earlier open links of
+    the user stop working."""
+    now = utcnow()
+    for earlier in session.scalars(
+        select(Invitation).where(Invitation.user_id == user.id, Invitation.used_at.is_(None))
+    ):
+        earlier.expires_at = min(earlier.expires_at, now)
+    secret = secrets.token_urlsafe(32)
+    session.add(
+        Invitation(
+            user_id=user.id,
+            purpose=purpose,
+            token_hash=_token_hash(secret),
+            expires_at=now + INVITATION_VALID,
+            created_by_id=created_by.id if created_by else None,
+        )
+    )
+    session.flush()
+    record(
+        f"user.{purpose}", user, new={"valid_until": (now + INVITATION_VALID).isoformat()}, actor=created_by
+    )
+    return secret
+
+
+def invitation_for(secret: str) -> Invitation | None:
+    """The open invitation with this secret, or None (unknown, used, expired, inactive user)."""
+    if not secret or len(secret) > 100:
+        return None
+    invitation = session.scalar(
+        select(Invitation)
+        .where(Invitation.token_hash == _token_hash(secret))
+        .options(joinedload(Invitation.user))
+    )
+    if invitation is None or invitation.used_at is not None or invitation.expires_at <= utcnow():
+        return None
+    return invitation if invitation.user.is_active else None
+
+
+def accept_invitation(invitation: Invitation, password: str) -> User:
+    """Set the user's password from a one-time link; the link is used up."""
+    user = invitation.user
+    _set_password(user, password)
+    invitation.used_at = utcnow()
+    session.flush()
+    record("user.password_set", user, new={"via": invitation.purpose}, actor=user)
+    return user
+
+
+def invite_user(
+    *, email: str, display_name: str, role: Role, unit_codes: Iterable[str], created_by: User
+) -> tuple[User, str]:
+    """A new account without a password, and the secret of the link with which the user sets it."""
+    user = create_user(
+        email=email,
+        display_name=display_name,
+        role=role,
+        password=None,
+        unit_codes=unit_codes,
+        created_by=created_by,
+    )
+    return user, issue_invitation(user, purpose="invite", created_by=created_by)
+
+
+def update_user(user: User, *, role: Role, units: list[Unit], is_active: bool, changed_by: User) -> bool:
+    """Change role, represented units and whether the account works; True when anything changed.
+    A deactivated user's sessions and API tokens stop working at his next request."""
+    if role is Role.REPRESENTATIVE and not units:
+        raise UserError(_("een eenheidsvertegenwoordiger moet minstens één eenheid hebben"))
+    old = {"role": user.role.value, "units": [u.code for u in user.units], "active": user.is_active}
+    user.role, user.units, user.is_active = role, sorted(units, key=lambda u: u.code), is_active
+    new = {"role": role.value, "units": [u.code for u in user.units], "active": is_active}
+    if old == new:
+        return False
+    session.flush()
+    record("user.update", user, old=old, new=new, actor=changed_by)
+    return True
+
+
 def create_user(
     *,
     email: str,
     display_name: str,
     role: Role,
-    password: str,
+    password: str | None,
     unit_codes: Iterable[str] = (),
+    created_by: User | None = None,
 ) -> User:
-    """Return a new user; raise UserError for a taken e-mail address, a weak password, a bad unit."""
+    """Return a new user; raise UserError for a taken e-mail address, a weak password, a bad unit.
+    Without a password nobody can log in as the user until he sets one (see ``invite_user``)."""
     email = normalise_email(email)
-    if "@" not in email or email.startswith("@") or email.endswith("@"):
-        raise UserError(f"'{email}' is geen geldig e-mailadres")
+    if "@" not in email or email.startswith("@") or email.endswith("@") or len(email) > 254:
+        raise UserError(_("'%(email)s' is geen geldig e-mailadres", email=email[:254]))
     if get_user_by_email(email) is not None:
-        raise UserError(f"er is al een account met e-mailadres {email}")
+        raise UserError(_("er is al een account met e-mailadres %(email)s", email=email))
     if not display_name.strip():
-        raise UserError("de naam mag niet leeg zijn")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"het wachtwoord moet minstens {MIN_PASSWORD_LENGTH} tekens hebben")
+        raise UserError(_("de naam mag niet leeg zijn"))
+    if password is not None:
+        problem = password_problem(password, email=email)
+        if problem:
+            raise UserError(problem)
     units = []
     for code in unit_codes:
         unit = session.scalar(select(Unit).where(func.upper(Unit.code) == code.strip().upper()))
         if unit is None:
-            raise UserError(f"eenheid '{code}' bestaat niet")
+            raise UserError(_("eenheid '%(code)s' bestaat niet", code=code))
         units.append(unit)
     if role is Role.REPRESENTATIVE and not units:
-        raise UserError("een eenheidsvertegenwoordiger moet minstens één eenheid hebben (--unit)")
+        raise UserError(_("een eenheidsvertegenwoordiger moet minstens één eenheid hebben"))
     user = User(
         email=email,
         display_name=display_name.strip(),
         role=role,
-        password_hash=hash_password(password),
+        # No password yet: a random one that nobody knows, until the user sets his own.
+        password_hash=hash_password(password if password is not None else secrets.token_urlsafe(32)),
         units=units,
     )
     session.add(user)
     session.flush()
-    record("user.create", user, new={"email": email, "role": role.value, "units": [u.code for u in units]})
+    record(
+        "user.create",
+        user,
+        new={"email": email, "role": role.value, "units": [u.code for u in units]},
+        actor=created_by,
+    )
     return user
 
 

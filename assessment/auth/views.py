@@ -6,18 +6,30 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask import session as flask_session
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from assessment import i18n
 from assessment.audit.services import record
 from assessment.auth.access import can_manage_tokens, requires
-from assessment.auth.forms import IssueTokenForm, LanguageForm, LoginForm, LogoutForm, RevokeTokenForm
+from assessment.auth.forms import (
+    ChangePasswordForm,
+    IssueTokenForm,
+    LanguageForm,
+    LoginForm,
+    LogoutForm,
+    NewPasswordForm,
+    RevokeTokenForm,
+)
 from assessment.auth.models import ApiToken, User
 from assessment.auth.services import (
     UserError,
+    WrongPassword,
+    accept_invitation,
     authenticate,
+    change_password,
+    invitation_for,
     issue_token,
     list_tokens,
     revoke_token,
@@ -89,7 +101,7 @@ def _safe_next(target: str | None) -> str | None:
 def login() -> Any:
     if current_user.is_authenticated:
         return redirect(url_for("assessments.home"))
-    form = LoginForm()
+    form = LoginForm(data={"email": (request.args.get("email") or "")[:254]})
     error = None
     if form.validate_on_submit():
         user = authenticate(form.email.data or "", form.password.data or "")
@@ -120,6 +132,45 @@ def language() -> Any:
     if current_user.is_authenticated:
         current_user.language = chosen
     return redirect(_safe_next(request.form.get("next")) or url_for("assessments.home"), code=303)
+
+
+@bp.route("/account/wachtwoord", methods=["GET", "POST"])
+@login_required
+def password() -> Any:
+    """Every user changes his own password here, after giving the current one."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            change_password(current_user, current=form.current.data or "", new=form.password.data or "")
+        except UserError as exc:
+            field = form.current if isinstance(exc, WrongPassword) else form.password
+            field.errors = [*field.errors, str(exc)]
+        else:
+            flash(_("Uw wachtwoord is gewijzigd."), "success")
+            return redirect(url_for("assessments.home"))
+    status = 400 if form.errors else 200
+    return render_template("auth/password.html", form=form), status
+
+
+@bp.route("/wachtwoord-instellen/<secret>", methods=["GET", "POST"])
+def set_password(secret: str) -> Any:
+    """The one-time link of an invitation or a reset: the user chooses his own password."""
+    invitation = invitation_for(secret)
+    if invitation is None:
+        return render_template("auth/link_invalid.html"), 404
+    if current_user.is_authenticated and current_user.id != invitation.user_id:
+        logout_user()  # the link is for someone else than who is logged in here
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = accept_invitation(invitation, form.password.data or "")
+        except UserError as exc:
+            form.password.errors = [*form.password.errors, str(exc)]
+        else:
+            flash(_("Uw wachtwoord is ingesteld. Log in met uw e-mailadres en dit wachtwoord."), "success")
+            return redirect(url_for(".login", email=user.email))
+    status = 400 if form.errors else 200
+    return render_template("auth/set_password.html", form=form, user=invitation.user), status
 
 
 @bp.route("/logout", methods=["GET", "POST"])

@@ -32,7 +32,7 @@ SKIP_REASON = (
     f"{CHROMIUM} is absent: install Debian's chromium (apt-get install chromium) to run browser tests"
 )
 
-DEMO_PASSWORD = "demo-2026"
+DEMO_PASSWORD = "demo-dts-2026"
 REPRESENTATIVE = "rep@demo.local"
 LEAD = "lead@demo.local"
 

@@ -90,7 +90,7 @@ def test_a_representative_fills_in_a_question_with_only_the_keyboard(web):
     web.page.keyboard.type(REPRESENTATIVE)
     web.page.keyboard.press("Tab")
     assert focused(web)["type"] == "password"
-    web.page.keyboard.type("demo-2026")
+    web.page.keyboard.type("demo-dts-2026")
     press_enter_and_wait(web)
     assert web.page.url == web.url("/")
 

@@ -51,6 +51,13 @@ MATRIX: dict[str, tuple[Any, ...]] = {
     "GET /assessments/{draft}/results":        (LOGIN,    200,     404,       200,  200,         200),
     "GET /assessments/{submitted}/results":    (LOGIN,    200,     404,       200,  200,         200),
     "GET /assessments/{missing}":              (LOGIN,    404,     404,       404,  404,         404),
+    "GET /users":                              (LOGIN,    403,     403,       403,  200,         200),
+    "GET /users/new":                          (LOGIN,    403,     403,       403,  200,         200),
+    "GET /users/{rep}":                        (LOGIN,    403,     403,       403,  200,         200),
+    "POST /users/{rep}/reset":                 (LOGIN,    403,     403,       403,  200,         200),
+    "GET /users/{admin}":                      (LOGIN,    403,     403,       403,  403,         200),
+    "GET /account/wachtwoord":                 (LOGIN,    200,     200,       200,  200,         200),
+    "GET /wachtwoord-instellen/onbekend":      (404,      404,     404,       404,  404,         404),
     "GET /audit":                              (LOGIN,    403,     403,       403,  200,         200),
     "GET /audit/export.csv":                   (LOGIN,    403,     403,       403,  200,         200),
     "GET /logout":                             (LOGIN,    200,     200,       200,  200,         200),
@@ -77,7 +84,12 @@ class World:
 
     def url(self, template: str) -> str:
         return template.format(
-            draft=self.draft.id, submitted=self.submitted.id, approved=self.approved.id, missing=999_999_999
+            draft=self.draft.id,
+            submitted=self.submitted.id,
+            approved=self.approved.id,
+            missing=999_999_999,
+            rep=self.users["own_rep"].id,
+            admin=self.users["admin"].id,
         )
 
 

@@ -443,14 +443,26 @@ def test_a_wrong_password_does_not_log_the_new_user_in(cli, client):
         pytest.param(
             ["--role", "representative"],
             NEW_PASSWORD,
-            "Fout: een eenheidsvertegenwoordiger moet minstens één eenheid hebben (--unit)",
+            "Fout: een eenheidsvertegenwoordiger moet minstens één eenheid hebben",
             id="representative without unit",
         ),
         pytest.param(
             ["--role", "admin"],
-            "kort",
-            "Fout: het wachtwoord moet minstens 8 tekens hebben",
+            "elf tekens.",
+            "Fout: het wachtwoord moet minstens 12 tekens hebben",
             id="short password",
+        ),
+        pytest.param(
+            ["--role", "admin"],
+            "password1234",
+            "Fout: dit wachtwoord is te makkelijk te raden; kies bijvoorbeeld een zin van een paar woorden",
+            id="common password",
+        ),
+        pytest.param(
+            ["--role", "admin"],
+            " " * 12,
+            "Fout: dit wachtwoord is te makkelijk te raden; kies bijvoorbeeld een zin van een paar woorden",
+            id="twelve spaces",
         ),
     ],
 )
@@ -489,7 +501,7 @@ def test_init_demo_on_a_fresh_database_sets_up_the_demo_and_a_second_run_changes
         lines = succeeded(first)
         for email in ("rep@demo.local", "lead@demo.local", "coordinator@demo.local", "admin@demo.local"):
             assert any(line.strip().startswith(email) for line in lines), first.stdout
-        assert "  wachtwoord voor alle accounts: demo-2026" in lines
+        assert "  wachtwoord voor alle accounts: demo-dts-2026" in lines
 
         counts = demo_counts(app)
         assert counts["Unit"] >= 12
@@ -512,7 +524,7 @@ def test_init_demo_on_a_fresh_database_sets_up_the_demo_and_a_second_run_changes
             unit_names = [d.unit.name for d in drafts]
 
         browser = WebClient(app.test_client())
-        browser.login("rep@demo.local", "demo-2026")
+        browser.login("rep@demo.local", "demo-dts-2026")
         home = text_of(browser.get("/"))
         assert "Eerste meting 2026 (2026-1)" in home
         assert all(name in home for name in unit_names)

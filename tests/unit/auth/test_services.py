@@ -78,7 +78,7 @@ def test_creating_a_user_is_recorded_without_the_password(unit_codes):
         ({"email": "piet@"}, "geen geldig e-mailadres"),
         ({"email": "BESTAAT@defensie.nl"}, "er is al een account met e-mailadres bestaat@defensie.nl"),
         ({"display_name": "   "}, "de naam mag niet leeg zijn"),
-        ({"password": "kort123"}, "het wachtwoord moet minstens 8 tekens hebben"),
+        ({"password": "elf tekens!"}, "het wachtwoord moet minstens 12 tekens hebben"),
         ({"unit_codes": ["BESTAATNIET"]}, "eenheid 'BESTAATNIET' bestaat niet"),
         ({"role": Role.REPRESENTATIVE}, "een eenheidsvertegenwoordiger moet minstens één eenheid hebben"),
     ],
