@@ -106,5 +106,8 @@ def round_open(code: str) -> None:
 @database_command
 def round_close(code: str) -> None:
     """Sluit ronde CODE: niemand kan nog antwoorden wijzigen."""
-    close_round(round_or_fail(code))
+    try:
+        close_round(round_or_fail(code))
+    except RoundError as exc:
+        fail(str(exc))
     click.echo(f"Ronde {code} is gesloten.")

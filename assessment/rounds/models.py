@@ -46,12 +46,15 @@ class Round(Base):
     )
     opens_on: Mapped[dt.date | None]
     closes_on: Mapped[dt.date | None]
+    # The part of the tree that takes part (this unit and everything under it); None: every unit.
+    scope_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     # Raised in the same transaction by every service that changes an input of the round's
     # figures (answers, statuses, targets, units); the read side's caches are keyed on it.
     results_version: Mapped[int] = mapped_column(default=1)
 
     questionnaire: Mapped[Questionnaire] = relationship()
+    scope_unit: Mapped[Unit | None] = relationship()
     default_targets: Mapped[list[RoundTarget]] = relationship(
         back_populates="round", cascade="all, delete-orphan"
     )

@@ -4,7 +4,7 @@ import datetime as dt
 import re
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from assessment.assessments.models import Assessment
 from assessment.audit.services import record
@@ -52,41 +52,110 @@ def create_round(
     questionnaire: Questionnaire,
     opens_on: dt.date | None = None,
     closes_on: dt.date | None = None,
+    targets: dict[int, int] | None = None,
+    scope_unit: Unit | None = None,
 ) -> Round:
-    """Return a new planned round, with the questionnaire's default target per speerpunt."""
+    """Return a new planned round, with a default target per speerpunt (``targets`` by theme id,
+    else the questionnaire's own) for every active unit, or for ``scope_unit``'s part of the tree."""
     code = code.strip()
     if not ROUND_CODE.match(code):
         raise RoundError(
-            f"'{code}' is geen geldige code: gebruik letters, cijfers, - . of _ (bijvoorbeeld 2026-1)"
+            _(
+                "'%(code)s' is geen geldige code: gebruik letters, cijfers, - . of _ (bijvoorbeeld 2026-1)",
+                code=code,
+            )
         )
     if get_round(code) is not None:
-        raise RoundError(f"ronde {code} bestaat al")
+        raise RoundError(_("ronde %(code)s bestaat al", code=code))
     if not name.strip():
-        raise RoundError("de naam mag niet leeg zijn")
+        raise RoundError(_("de naam mag niet leeg zijn"))
     if opens_on and closes_on and closes_on < opens_on:
-        raise RoundError("de sluitdatum ligt voor de openingsdatum")
+        raise RoundError(_("de sluitdatum ligt voor de openingsdatum"))
+    levels = {s.level for s in questionnaire.scale}
+    chosen = {theme.id: (targets or {}).get(theme.id, theme.default_target) for theme in questionnaire.themes}
+    if any(level not in levels for level in chosen.values()):
+        raise RoundError(_("een doel moet een niveau van de schaal zijn"))
     round_ = Round(
         code=code,
         name=name.strip(),
         questionnaire=questionnaire,
         opens_on=opens_on,
         closes_on=closes_on,
-        default_targets=[
-            RoundTarget(theme=theme, level=theme.default_target) for theme in questionnaire.themes
-        ],
+        scope_unit=scope_unit,
+        default_targets=[RoundTarget(theme=theme, level=chosen[theme.id]) for theme in questionnaire.themes],
     )
     session.add(round_)
     session.flush()
-    record("round.create", round_, new={"code": code, "questionnaire": questionnaire.label})
+    record(
+        "round.create",
+        round_,
+        new={
+            "code": code,
+            "questionnaire": questionnaire.label,
+            "units": scope_unit.code if scope_unit else "all",
+            "targets": {t.theme.key: t.level for t in round_.default_targets},
+        },
+    )
     return round_
 
 
-def open_round(round_: Round) -> int:
-    """Open the round and give every active unit a draft assessment; return how many were made."""
+def units_taking_part(round_: Round) -> list[Unit]:
+    """The active units of the round's part of the tree (every active unit without one)."""
+    units = list(session.scalars(select(Unit).order_by(Unit.code)))
+    if round_.scope_unit_id is not None:
+        children: dict[int | None, list[Unit]] = {}
+        for unit in units:
+            children.setdefault(unit.parent_id, []).append(unit)
+        inside, todo = set(), [u for u in units if u.id == round_.scope_unit_id]
+        while todo:
+            unit = todo.pop()
+            if unit.id not in inside:
+                inside.add(unit.id)
+                todo.extend(children.get(unit.id, []))
+        units = [u for u in units if u.id in inside]
+    return [u for u in units if u.is_active]
+
+
+def set_default_targets(round_: Round, levels: dict[int, int]) -> int:
+    """Change the round's default target per theme id while it is not closed; return how many
+    changed. The figures of every unit that follows the default change with them."""
     if round_.status is RoundStatus.CLOSED:
-        raise RoundError(f"ronde {round_.code} is gesloten en gaat niet meer open")
+        raise RoundError(_("ronde %(code)s is gesloten: de doelen liggen vast", code=round_.code))
+    allowed = {s.level for s in round_.questionnaire.scale}
+    old, new = {}, {}
+    for target in round_.default_targets:
+        level = levels.get(target.theme_id, target.level)
+        if level not in allowed:
+            raise RoundError(_("een doel moet een niveau van de schaal zijn"))
+        if level != target.level:
+            old[target.theme.key], new[target.theme.key] = target.level, level
+            target.level = level
+    if new:
+        session.flush()
+        record("round.targets", round_, old=old, new=new)
+        raise_results_version(round_.id)
+    return len(new)
+
+
+def participation(round_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Per round id: the number of assessments per status value, in one query."""
+    counts: dict[int, dict[str, int]] = {i: {} for i in round_ids}
+    if round_ids:
+        rows = session.execute(
+            select(Assessment.round_id, Assessment.status, func.count())
+            .where(Assessment.round_id.in_(round_ids))
+            .group_by(Assessment.round_id, Assessment.status)
+        )
+        for round_id, status, n in rows:
+            counts[round_id][status.value] = n
+    return counts
+
+
+def open_round(round_: Round) -> int:
+    """Open (or reopen) the round and give every active unit in it that has none a draft
+    assessment; return how many were made."""
     have = set(session.scalars(select(Assessment.unit_id).where(Assessment.round_id == round_.id)))
-    units = session.scalars(select(Unit).where(Unit.is_active).order_by(Unit.code)).all()
+    units = units_taking_part(round_)
     made = 0
     for unit in units:
         if unit.id not in have:
@@ -102,6 +171,8 @@ def open_round(round_: Round) -> int:
 
 
 def close_round(round_: Round) -> None:
+    if round_.status is not RoundStatus.OPEN:
+        raise RoundError(_("ronde %(code)s is niet open", code=round_.code))
     old = round_.status
     round_.status = RoundStatus.CLOSED
     session.flush()

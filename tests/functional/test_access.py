@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from assessment.assessments.models import Answer, Assessment, AssessmentStatus
 from assessment.auth.models import Role, User
+from assessment.rounds.models import Round, RoundStatus, RoundTarget
 from assessment.units.models import Unit
 from tests.helpers import WebClient, text_of
 
@@ -58,6 +59,12 @@ MATRIX: dict[str, tuple[Any, ...]] = {
     "GET /users/{admin}":                      (LOGIN,    403,     403,       403,  403,         200),
     "GET /account/wachtwoord":                 (LOGIN,    200,     200,       200,  200,         200),
     "GET /wachtwoord-instellen/onbekend":      (404,      404,     404,       404,  404,         404),
+    "GET /rounds/2026-1":                      (LOGIN,    403,     403,       200,  200,         200),
+    "GET /rounds/new":                         (LOGIN,    403,     403,       403,  200,         200),
+    "POST /rounds/2027-0/open":                (LOGIN,    403,     403,       403,  DONE,        DONE),
+    "GET /rounds/2026-1/close":                (LOGIN,    403,     403,       403,  200,         200),
+    "POST /rounds/2026-1/close":               (LOGIN,    403,     403,       403,  DONE,        DONE),
+    "POST /rounds/2026-1/defaults":            (LOGIN,    403,     403,       403,  DONE,        DONE),
     "GET /audit":                              (LOGIN,    403,     403,       403,  200,         200),
     "GET /audit/export.csv":                   (LOGIN,    403,     403,       403,  200,         200),
     "GET /logout":                             (LOGIN,    200,     200,       200,  200,         200),
@@ -101,6 +108,7 @@ def world(factory) -> World:
     current = factory.round(questionnaire, code="2026-1")
     earlier = factory.round(questionnaire, code="2025-2")
     earliest = factory.round(questionnaire, code="2025-1")
+    factory.round(questionnaire, code="2027-0", status=RoundStatus.PLANNED)
     return World(
         own_unit=own_unit,
         other_unit=other_unit,
@@ -134,6 +142,8 @@ def form_for(request: str, world: World) -> dict[str, Any]:
         return {"version": world.draft.version}
     if request.endswith("/approve"):
         return {"version": world.submitted.version}
+    if request.endswith("/defaults"):
+        return {f"theme_{theme.id}": "5" for theme in world.draft.round.questionnaire.themes}
     if request.endswith("/undo"):
         return {"version": world.approved.version}
     if request.endswith("/return"):
@@ -157,6 +167,8 @@ def stored(db_session, world: World) -> tuple[Any, ...]:
         approved.status,
         approved.version,
         answers,
+        tuple(db_session.scalars(select(Round.status).order_by(Round.code))),
+        tuple(db_session.scalars(select(RoundTarget.level).order_by(RoundTarget.id))),
     )
 
 
@@ -175,6 +187,15 @@ EFFECTS: dict[str, Callable[[Any, World, WebClient], bool]] = {
     ),
     "POST /assessments/{approved}/undo": lambda db, w, client: (
         db.get(Assessment, w.approved.id).status is AssessmentStatus.SUBMITTED
+    ),
+    "POST /rounds/2027-0/open": lambda db, w, client: (
+        db.scalar(select(Round.status).where(Round.code == "2027-0")) is RoundStatus.OPEN
+    ),
+    "POST /rounds/2026-1/close": lambda db, w, client: (
+        db.scalar(select(Round.status).where(Round.code == "2026-1")) is RoundStatus.CLOSED
+    ),
+    "POST /rounds/2026-1/defaults": lambda db, w, client: (
+        {t.level for t in db.scalar(select(Round).where(Round.code == "2026-1")).default_targets} == {5}
     ),
     "POST /logout": lambda db, w, client: urlsplit(client.get("/").headers["Location"]).path == "/login",
 }

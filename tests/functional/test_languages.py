@@ -112,6 +112,10 @@ PAGES = (
     ("coordinator", "/rounds/{round}/targets/{unit}", 200),
     ("admin", "/api-tokens", 200),
     ("admin", "/audit", 200),
+    ("coordinator", "/rounds/{round}", 200),
+    ("coordinator", "/rounds/new", 200),
+    ("coordinator", "/rounds/new?kies=1", 200),
+    ("coordinator", "/rounds/{round}/close", 200),
     ("admin", "/users", 200),
     ("admin", "/users/new", 200),
     ("admin", "/users/{rep}", 200),
@@ -128,6 +132,8 @@ NOT_PAGES = {
     "auth.revoke",
     "assessments.undo",
     "admin.reset_password",
+    "rounds.open_",
+    "rounds.defaults",
 }
 
 
