@@ -30,6 +30,7 @@ from assessment.rounds.cli import round_group
 from assessment.rounds.views import bp as rounds_bp
 from assessment.setup_cli import init_command
 from assessment.units.cli import unit_group
+from assessment.units.views import bp as units_bp
 
 SECURITY_HEADERS = {
     # Everything is served by the app itself: Defensie networks are closed.
@@ -66,6 +67,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(units_bp)
 
     for command in (init_command, questionnaire_group, unit_group, round_group, user_group, report_group):
         app.cli.add_command(command)

@@ -220,7 +220,7 @@ def set_unit_targets(round_: Round, unit: Unit, levels: dict[int, int]) -> int:
     new: dict[str, int] = {}
     for theme_id, level in levels.items():
         if theme_id not in themes or not 1 <= level <= top:
-            raise RoundError("een doel hoort bij een speerpunt van deze ronde en ligt op de schaal")
+            raise RoundError(_("een doel hoort bij een speerpunt van deze ronde en ligt op de schaal"))
         current = existing[theme_id].level if theme_id in existing else defaults[theme_id]
         if level == current:
             continue

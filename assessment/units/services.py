@@ -4,6 +4,7 @@ import csv
 import io
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from assessment.audit.services import record
@@ -51,7 +52,9 @@ def parse_unit_csv(data: bytes, *, source: str) -> list[UnitRow]:
     try:
         text = data.decode("utf-8-sig")  # Excel writes a BOM
     except UnicodeDecodeError as exc:
-        raise UnitImportError([f"{source}: het bestand is geen UTF-8 (byte {exc.start})"]) from None
+        raise UnitImportError(
+            [_("%(source)s: het bestand is geen UTF-8 (byte %(byte)s)", source=source, byte=exc.start)]
+        ) from None
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
     rows: list[UnitRow] = []
     messages: list[str] = []
@@ -64,33 +67,44 @@ def parse_unit_csv(data: bytes, *, source: str) -> list[UnitRow]:
             continue  # header
         if len(cells) != len(CSV_COLUMNS):
             messages.append(
-                f"{source}, regel {line}: {len(cells)} kolommen, verwacht 4 "
-                "(code;name;kind;parent_code, gescheiden door ;)"
+                _(
+                    "%(source)s, regel %(line)s: %(n)s kolommen, verwacht 4 "
+                    "(code;name;kind;parent_code, gescheiden door ;)",
+                    source=source,
+                    line=line,
+                    n=len(cells),
+                )
             )
             continue
         code, name, kind, parent = cells
         code = normalise_code(code)
         problems = []
         if not code:
-            problems.append("code is leeg")
+            problems.append(_("code is leeg"))
         elif len(code) > 40 or not all(ch.isalnum() or ch in "-_" for ch in code):
             problems.append(
-                f"code '{code}' mag alleen letters, cijfers, - en _ bevatten (hoogstens 40 tekens)"
+                _(
+                    "code '%(code)s' mag alleen letters, cijfers, - en _ bevatten (hoogstens 40 tekens)",
+                    code=code,
+                )
             )
         if not name:
-            problems.append("name is leeg")
+            problems.append(_("name is leeg"))
         elif len(name) > 200:
-            problems.append("name is langer dan 200 tekens")
+            problems.append(_("name is langer dan 200 tekens"))
         if not kind:
-            problems.append("kind is leeg")
+            problems.append(_("kind is leeg"))
         elif len(kind) > 40:
-            problems.append("kind is langer dan 40 tekens")
+            problems.append(_("kind is langer dan 40 tekens"))
         if code and code in seen:
-            problems.append(f"code '{code}' staat ook al op regel {seen[code]}")
+            problems.append(_("code '%(code)s' staat ook al op regel %(line)s", code=code, line=seen[code]))
         if code and normalise_code(parent) == code:
-            problems.append("een eenheid kan niet haar eigen bovenliggende eenheid zijn")
+            problems.append(_("een eenheid kan niet haar eigen bovenliggende eenheid zijn"))
         if problems:
-            messages.extend(f"{source}, regel {line}: {p}" for p in problems)
+            messages.extend(
+                _("%(source)s, regel %(line)s: %(problem)s", source=source, line=line, problem=p)
+                for p in problems
+            )
             continue
         seen[code] = line
         rows.append(UnitRow(line, code, name, kind, normalise_code(parent) or None))
@@ -104,8 +118,13 @@ def import_units(rows: list[UnitRow], *, source: str) -> ImportResult:
     existing = {unit.code: unit for unit in session.scalars(select(Unit))}
     in_file = {row.code for row in rows}
     messages = [
-        f"{source}, regel {row.line}: bovenliggende eenheid '{row.parent_code}' bestaat niet "
-        "(niet in het bestand en niet in de database)"
+        _(
+            "%(source)s, regel %(line)s: bovenliggende eenheid '%(parent)s' bestaat niet "
+            "(niet in het bestand en niet in de database)",
+            source=source,
+            line=row.line,
+            parent=row.parent_code,
+        )
         for row in rows
         if row.parent_code and row.parent_code not in in_file and row.parent_code not in existing
     ]
@@ -154,10 +173,72 @@ def _cycles(rows: list[UnitRow], existing: dict[str, Unit], source: str) -> list
         while code is not None:
             if code in seen:
                 messages.append(
-                    f"{source}, regel {row.line}: '{row.code}' komt via "
-                    f"'{row.parent_code}' weer bij zichzelf uit (een kring)"
+                    _(
+                        "%(source)s, regel %(line)s: '%(code)s' komt via '%(parent)s' weer bij zichzelf uit (een kring)",
+                        source=source,
+                        line=row.line,
+                        code=row.code,
+                        parent=row.parent_code,
+                    )
                 )
                 break
             seen.add(code)
             code = parents.get(code)
     return messages
+
+
+# -- one unit at a time (the units pages) ----------------------------------------------------------
+
+
+class UnitError(ValueError):
+    """The unit cannot be created or changed as asked; the message says why, for the user."""
+
+
+def _check(code: str, name: str, kind: str) -> None:
+    if not code or len(code) > 40 or not all(ch.isalnum() or ch in "-_" for ch in code):
+        raise UnitError(_("de code mag alleen letters, cijfers, - en _ bevatten (hoogstens 40 tekens)"))
+    if not name.strip() or len(name) > 200:
+        raise UnitError(_("vul een naam in van hoogstens 200 tekens"))
+    if not kind.strip() or len(kind) > 40:
+        raise UnitError(_("vul een soort in van hoogstens 40 tekens"))
+
+
+def create_unit(*, code: str, name: str, kind: str, parent: Unit | None) -> Unit:
+    code = normalise_code(code)
+    _check(code, name, kind)
+    if get_unit(code) is not None:
+        raise UnitError(_("er is al een eenheid met code %(code)s", code=code))
+    unit = Unit(code=code, name=name.strip(), kind=kind.strip(), parent=parent)
+    session.add(unit)
+    session.flush()
+    record(
+        "unit.create", unit, new={"code": code, "name": unit.name, "parent": parent.code if parent else None}
+    )
+    return unit
+
+
+def update_unit(unit: Unit, *, name: str, kind: str, parent: Unit | None, is_active: bool) -> bool:
+    """Rename, move under another parent (never under itself or its own part of the tree),
+    deactivate or reactivate; True when anything changed. A deactivated unit takes part in no new
+    round; what it filled in stays."""
+    _check(unit.code, name, kind)
+    ancestor = parent
+    while ancestor is not None:
+        if ancestor.id == unit.id:
+            raise UnitError(_("een eenheid kan niet onder zichzelf of onder een eigen onderdeel vallen"))
+        ancestor = ancestor.parent
+    old = {"name": unit.name, "kind": unit.kind, "parent": _parent_code(unit), "active": unit.is_active}
+    unit.name, unit.kind, unit.parent, unit.is_active = name.strip(), kind.strip(), parent, is_active
+    new = {
+        "name": unit.name,
+        "kind": unit.kind,
+        "parent": parent.code if parent else None,
+        "active": is_active,
+    }
+    if old == new:
+        return False
+    session.flush()
+    record("unit.update", unit, old=old, new=new)
+    if (old["name"], old["parent"]) != (new["name"], new["parent"]):
+        raise_results_version_for_units([unit.id])  # names and parts of the tree are in the figures
+    return True

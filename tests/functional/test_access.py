@@ -65,6 +65,11 @@ MATRIX: dict[str, tuple[Any, ...]] = {
     "GET /rounds/2026-1/close":                (LOGIN,    403,     403,       403,  200,         200),
     "POST /rounds/2026-1/close":               (LOGIN,    403,     403,       403,  DONE,        DONE),
     "POST /rounds/2026-1/defaults":            (LOGIN,    403,     403,       403,  DONE,        DONE),
+    "GET /units":                              (LOGIN,    403,     403,       403,  200,         200),
+    "GET /units/new":                          (LOGIN,    403,     403,       403,  200,         200),
+    "GET /units/OWN":                          (LOGIN,    403,     403,       403,  200,         200),
+    "POST /units/OWN":                         (LOGIN,    403,     403,       403,  DONE,        DONE),
+    "GET /units/import":                       (LOGIN,    403,     403,       403,  200,         200),
     "GET /audit":                              (LOGIN,    403,     403,       403,  200,         200),
     "GET /audit/export.csv":                   (LOGIN,    403,     403,       403,  200,         200),
     "GET /logout":                             (LOGIN,    200,     200,       200,  200,         200),
@@ -142,6 +147,8 @@ def form_for(request: str, world: World) -> dict[str, Any]:
         return {"version": world.draft.version}
     if request.endswith("/approve"):
         return {"version": world.submitted.version}
+    if request.endswith("/units/OWN"):
+        return {"name": "Eigen Eenheid (nieuw)", "kind": "eenheid", "parent": "", "is_active": "y"}
     if request.endswith("/defaults"):
         return {f"theme_{theme.id}": "5" for theme in world.draft.round.questionnaire.themes}
     if request.endswith("/undo"):
@@ -169,6 +176,7 @@ def stored(db_session, world: World) -> tuple[Any, ...]:
         answers,
         tuple(db_session.scalars(select(Round.status).order_by(Round.code))),
         tuple(db_session.scalars(select(RoundTarget.level).order_by(RoundTarget.id))),
+        tuple(db_session.scalars(select(Unit.name).order_by(Unit.code))),
     )
 
 
@@ -196,6 +204,9 @@ EFFECTS: dict[str, Callable[[Any, World, WebClient], bool]] = {
     ),
     "POST /rounds/2026-1/defaults": lambda db, w, client: (
         {t.level for t in db.scalar(select(Round).where(Round.code == "2026-1")).default_targets} == {5}
+    ),
+    "POST /units/OWN": lambda db, w, client: (
+        db.scalar(select(Unit.name).where(Unit.code == "OWN")) == "Eigen Eenheid (nieuw)"
     ),
     "POST /logout": lambda db, w, client: urlsplit(client.get("/").headers["Location"]).path == "/login",
 }

@@ -56,8 +56,8 @@ class World:
 @pytest.fixture
 def world(factory, db_session) -> World:
     questionnaire = factory.dts_questionnaire()
-    own = factory.unit("ALPHA", name="Alpha Squadron")
-    other = factory.unit("BRAVO", name="Bravo Squadron")
+    own = factory.unit("ALPHA", name="Alpha Squadron", kind="squadron")
+    other = factory.unit("BRAVO", name="Bravo Squadron", kind="squadron")
     current = factory.round(questionnaire, code="2026-1")
     earlier = factory.round(questionnaire, code="2025-2", status=RoundStatus.CLOSED)
     current.name, earlier.name = "Spring 2026", "Autumn 2025"
@@ -112,6 +112,11 @@ PAGES = (
     ("coordinator", "/rounds/{round}/targets/{unit}", 200),
     ("admin", "/api-tokens", 200),
     ("admin", "/audit", 200),
+    ("coordinator", "/units", 200),
+    ("coordinator", "/units?zoek=alpha", 200),
+    ("coordinator", "/units/new", 200),
+    ("coordinator", "/units/{unit}", 200),
+    ("coordinator", "/units/import", 200),
     ("coordinator", "/rounds/{round}", 200),
     ("coordinator", "/rounds/new", 200),
     ("coordinator", "/rounds/new?kies=1", 200),
