@@ -23,6 +23,7 @@ from assessment.compare.views import bp as compare_bp
 from assessment.config import load_config
 from assessment.extensions import csrf, login_manager
 from assessment.questionnaires.cli import questionnaire_group
+from assessment.questionnaires.views import bp as questionnaires_bp
 from assessment.reports.cli import report_group
 from assessment.reports.views import bp as reports_bp
 from assessment.results import cache as results_cache
@@ -68,6 +69,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(audit_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(units_bp)
+    app.register_blueprint(questionnaires_bp)
 
     for command in (init_command, questionnaire_group, unit_group, round_group, user_group, report_group):
         app.cli.add_command(command)

@@ -83,6 +83,11 @@ def roles_managed_by(user: User) -> tuple[Role, ...]:
     return (Role.REPRESENTATIVE,) if user.role is Role.COORDINATOR else ()
 
 
+def can_manage_questionnaires(user: User) -> bool:
+    """Only an admin loads questionnaire versions."""
+    return user.role is Role.ADMIN
+
+
 def can_manage_tokens(user: User) -> bool:
     """Only an admin issues and revokes API tokens."""
     return user.role is Role.ADMIN

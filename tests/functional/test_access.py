@@ -70,6 +70,8 @@ MATRIX: dict[str, tuple[Any, ...]] = {
     "GET /units/OWN":                          (LOGIN,    403,     403,       403,  200,         200),
     "POST /units/OWN":                         (LOGIN,    403,     403,       403,  DONE,        DONE),
     "GET /units/import":                       (LOGIN,    403,     403,       403,  200,         200),
+    "GET /questionnaires":                     (LOGIN,    403,     403,       403,  403,         200),
+    "GET /questionnaires/{questionnaire}":     (LOGIN,    403,     403,       403,  403,         200),
     "GET /audit":                              (LOGIN,    403,     403,       403,  200,         200),
     "GET /audit/export.csv":                   (LOGIN,    403,     403,       403,  200,         200),
     "GET /logout":                             (LOGIN,    200,     200,       200,  200,         200),
@@ -101,6 +103,7 @@ class World:
             approved=self.approved.id,
             missing=999_999_999,
             rep=self.users["own_rep"].id,
+            questionnaire=self.draft.round.questionnaire_id,
             admin=self.users["admin"].id,
         )
 

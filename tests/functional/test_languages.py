@@ -19,7 +19,8 @@ from assessment.auth.models import Role, User
 from assessment.rounds.models import Round, RoundStatus
 from tests.helpers import WebClient, text_of
 
-# Words of the Dutch interface that an English page must not show. Matched as whole words, not
+# Words of the Dutch interface that an English page must not show ("met" is left out: English has it
+# too). Matched as whole words, not
 # case-sensitive; none of them is an English word.
 DUTCH_WORDS = (
     "opslaan", "vraag", "vragen", "vragenlijst", "toelichting", "indienen", "ingediend", "speerpunt",
@@ -28,7 +29,7 @@ DUTCH_WORDS = (
     "terugsturen", "vergelijken", "aanbeveling", "aanbevelingen", "totaalscore", "wachtwoord",
     "resultaten", "mediaan", "deelname", "rapport", "beheerder", "coördinator", "concept",
     "het", "een", "niet", "voor", "wordt", "zijn", "uw", "naar", "deze", "bij", "ook", "nog", "alle",
-    "van", "en", "met", "op", "juli", "januari", "maart", "mei", "oktober",
+    "van", "en", "op", "juli", "januari", "maart", "mei", "oktober",
 )  # fmt: skip
 DUTCH = re.compile(r"\b(" + "|".join(DUTCH_WORDS) + r")\b", re.IGNORECASE)
 
@@ -50,6 +51,7 @@ class World:
             round=self.round_.code,
             unit=self.unit_code,
             rep=self.users["rep"].id,
+            questionnaire=self.round_.questionnaire_id,
         )
 
 
@@ -112,6 +114,8 @@ PAGES = (
     ("coordinator", "/rounds/{round}/targets/{unit}", 200),
     ("admin", "/api-tokens", 200),
     ("admin", "/audit", 200),
+    ("admin", "/questionnaires", 200),
+    ("admin", "/questionnaires/{questionnaire}", 200),
     ("coordinator", "/units", 200),
     ("coordinator", "/units?zoek=alpha", 200),
     ("coordinator", "/units/new", 200),
