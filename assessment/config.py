@@ -5,6 +5,7 @@
 ``SECRET_KEY``    signs sessions and CSRF tokens; default a random key generated once
                   and kept in ``instance/secret_key`` (readable by the owner only).
 ``REPORT_MARKING`` marking line on every page of a PDF report (default empty).
+``SMTP_*``        e-mail for invitation links, when ``SMTP_HOST`` is set (see ``assessment.mail``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,12 @@ def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
     config.update(
         DATABASE_URL=os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'assessment.sqlite3'}",
         REPORT_MARKING=os.environ.get("REPORT_MARKING", ""),
+        SMTP_HOST=os.environ.get("SMTP_HOST", ""),
+        SMTP_PORT=int(os.environ.get("SMTP_PORT") or 25),
+        SMTP_FROM=os.environ.get("SMTP_FROM", ""),
+        SMTP_USER=os.environ.get("SMTP_USER", ""),
+        SMTP_PASSWORD=os.environ.get("SMTP_PASSWORD", ""),
+        SMTP_STARTTLS=os.environ.get("SMTP_STARTTLS", "") == "1",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=os.environ.get("SESSION_COOKIE_SECURE", "") == "1",

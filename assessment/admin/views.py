@@ -12,7 +12,7 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from assessment import formatting
+from assessment import formatting, mail
 from assessment.admin.forms import AccountForm, EditUserForm, NewUserForm, ResetForm, UserFilterForm
 from assessment.auth import services
 from assessment.auth.access import can_manage_users, requires, roles_managed_by
@@ -59,12 +59,14 @@ def _managed(user_id: int) -> User:
 
 
 def _link(user: User, secret: str, purpose: str) -> Any:
+    """The page that shows the one-time link once; with SMTP configured it is mailed as well."""
+    link = url_for("auth.set_password", secret=secret, _external=True)
+    valid_until = formatting.datetime(utcnow() + services.INVITATION_VALID)
+    mailed = None
+    if mail.configured():
+        mailed = mail.send_password_link(user.email, user.display_name, link, valid_until, purpose)
     return render_template(
-        "admin/link.html",
-        user=user,
-        link=url_for("auth.set_password", secret=secret, _external=True),
-        valid_until=formatting.datetime(utcnow() + services.INVITATION_VALID),
-        purpose=purpose,
+        "admin/link.html", user=user, link=link, valid_until=valid_until, purpose=purpose, mailed=mailed
     )
 
 

@@ -5,9 +5,13 @@ units and deactivation from the browser; every user changes his own password."""
 from __future__ import annotations
 
 import datetime as dt
+import email
+import email.message
 import re
+import socket
 
 import pytest
+from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
 from assessment.audit.models import AuditEvent
@@ -208,3 +212,58 @@ def test_the_password_page_and_the_link_page_in_english(client, other_client, of
     link = link_in(make_account(client, office))
     text = text_of(other_client.get(link + "?lang=en"))
     assert "Set password" in text and "at least 12 characters" in text.lower()
+
+
+class Inbox:
+    """A real SMTP server on 127.0.0.1 (aiosmtpd) that keeps what it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.Message] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp(app, monkeypatch):
+    inbox = Inbox()
+    with socket.socket() as probe:  # a free port (the controller checks its own port on start)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
+    monkeypatch.setitem(app.config, "SMTP_PORT", port)
+    monkeypatch.setitem(app.config, "SMTP_FROM", "scan@defensie.test")
+    yield inbox
+    controller.stop()
+
+
+def test_with_smtp_configured_the_link_is_mailed_as_well_and_never_a_password(
+    client, other_client, office, smtp
+):
+    client.login(office["admin"].email)
+    made = make_account(client, office)
+    assert "De link is ook per e-mail verstuurd naar nieuw@test.local." in text_of(made)
+    link = link_in(made)
+    (message,) = smtp.messages
+    assert (message["To"], message["From"]) == ("nieuw@test.local", "scan@defensie.test")
+    assert message["Subject"] == "Uw account voor de DTS Volwassenheidsscan"
+    body = message.get_payload(decode=True).decode("utf-8")
+    assert f"http://localhost{link}" in body and "Beste Kapitein J. de Vries," in body
+    other_client.submit(link, {"password": NEW_PASSWORD, "repeat": NEW_PASSWORD})
+    assert NEW_PASSWORD not in body
+
+
+def test_when_the_mail_server_does_not_answer_the_link_is_still_shown(
+    app, client, office, db_session, monkeypatch
+):
+    monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
+    monkeypatch.setitem(app.config, "SMTP_PORT", 9)  # nothing listens there
+    client.login(office["admin"].email)
+    made = make_account(client, office)
+    assert made.status_code == 200
+    assert "De e-mail met de link kon niet worden verstuurd. Geef de link zelf door." in text_of(made)
+    assert link_in(made)
+    assert db_session.scalar(select(User).where(User.email == "nieuw@test.local")) is not None
