@@ -23,6 +23,7 @@ from tests.helpers import WebClient, text_of
 
 LOGIN = "login"  # sent to the login page (302 to /login?next=...)
 DONE = "done"  # 302 back into the app, and the change is made
+MADE = "made"  # 200 with a page that shows the result (a one-time link), and the change is made
 
 ROLES = ("anonymous", "own_rep", "other_rep", "lead", "coordinator", "admin")
 
@@ -56,6 +57,12 @@ MATRIX: dict[str, tuple[Any, ...]] = {
     "GET /users/new":                          (LOGIN,    403,     403,       403,  200,         200),
     "GET /users/{rep}":                        (LOGIN,    403,     403,       403,  200,         200),
     "POST /users/{rep}/reset":                 (LOGIN,    403,     403,       403,  200,         200),
+    "POST /users/new":                         (LOGIN,    403,     403,       403,  MADE,        MADE),
+    "POST /users/{rep}":                       (LOGIN,    403,     403,       403,  DONE,        DONE),
+    "POST /account/wachtwoord":                (LOGIN,    400,     400,       400,  400,         400),
+    "POST /wachtwoord-instellen/onbekend":     (404,      404,     404,       404,  404,         404),
+    "POST /units/new":                         (LOGIN,    403,     403,       403,  DONE,        DONE),
+    "POST /rounds/new":                        (LOGIN,    403,     403,       403,  DONE,        DONE),
     "GET /users/{admin}":                      (LOGIN,    403,     403,       403,  403,         200),
     "GET /account/wachtwoord":                 (LOGIN,    200,     200,       200,  200,         200),
     "GET /wachtwoord-instellen/onbekend":      (404,      404,     404,       404,  404,         404),
@@ -150,6 +157,28 @@ def form_for(request: str, world: World) -> dict[str, Any]:
         return {"version": world.draft.version}
     if request.endswith("/approve"):
         return {"version": world.submitted.version}
+    if request.endswith("/users/new"):
+        return {
+            "email": "nieuw@test.local",
+            "name": "Nieuw",
+            "role": "representative",
+            "units": [world.own_unit.id],
+        }
+    if request.endswith("/users/{rep}"):
+        units = [world.own_unit.id, world.other_unit.id]
+        return {"role": "representative", "units": units, "is_active": "y"}
+    if request.endswith("/account/wachtwoord"):
+        return {
+            "current": "niet het wachtwoord",
+            "password": "een nieuw lang wachtwoord",
+            "repeat": "een nieuw lang wachtwoord",
+        }
+    if request.endswith("/units/new"):
+        return {"code": "NIEUW", "name": "Nieuwe eenheid", "kind": "eenheid", "parent": ""}
+    if request.endswith("/rounds/new"):
+        questionnaire = world.draft.round.questionnaire
+        themes = {f"theme_{theme.id}": "3" for theme in questionnaire.themes}
+        return {"questionnaire": questionnaire.id, "code": "2099-1", "name": "Later", "scope": "", **themes}
     if request.endswith("/units/OWN"):
         return {"name": "Eigen Eenheid (nieuw)", "kind": "eenheid", "parent": "", "is_active": "y"}
     if request.endswith("/defaults"):
@@ -180,6 +209,11 @@ def stored(db_session, world: World) -> tuple[Any, ...]:
         tuple(db_session.scalars(select(Round.status).order_by(Round.code))),
         tuple(db_session.scalars(select(RoundTarget.level).order_by(RoundTarget.id))),
         tuple(db_session.scalars(select(Unit.name).order_by(Unit.code))),
+        tuple(db_session.scalars(select(User.email).order_by(User.email))),
+        tuple(
+            (u.email, tuple(x.code for x in u.units))
+            for u in db_session.scalars(select(User).order_by(User.id))
+        ),
     )
 
 
@@ -208,6 +242,16 @@ EFFECTS: dict[str, Callable[[Any, World, WebClient], bool]] = {
     "POST /rounds/2026-1/defaults": lambda db, w, client: (
         {t.level for t in db.scalar(select(Round).where(Round.code == "2026-1")).default_targets} == {5}
     ),
+    "POST /users/new": lambda db, w, client: (
+        db.scalar(select(User).where(User.email == "nieuw@test.local")) is not None
+    ),
+    "POST /users/{rep}": lambda db, w, client: (
+        [u.code for u in db.get(User, w.users["own_rep"].id).units] == ["OTHER", "OWN"]
+    ),
+    "POST /units/new": lambda db, w, client: db.scalar(select(Unit).where(Unit.code == "NIEUW")) is not None,
+    "POST /rounds/new": lambda db, w, client: (
+        db.scalar(select(Round).where(Round.code == "2099-1")) is not None
+    ),
     "POST /units/OWN": lambda db, w, client: (
         db.scalar(select(Unit.name).where(Unit.code == "OWN")) == "Eigen Eenheid (nieuw)"
     ),
@@ -232,8 +276,8 @@ def test_access_matrix(client, world, db_session, request_, role, expected):
     if expected == LOGIN:
         assert response.status_code == 302
         assert urlsplit(response.headers["Location"]).path == "/login"
-    elif expected == DONE:
-        assert response.status_code == 302, text_of(response)
+    elif expected in (DONE, MADE):
+        assert response.status_code == (302 if expected == DONE else 200), text_of(response)
         db_session.expire_all()
         assert EFFECTS[request_](db_session, world, client)
     else:
@@ -242,7 +286,7 @@ def test_access_matrix(client, world, db_session, request_, role, expected):
             assert urlsplit(response.headers["Location"]).path == url.replace(
                 "/thema-1", "/speerpunten/thema-1"
             )
-    if expected != DONE:
+    if expected not in (DONE, MADE):
         assert stored(db_session, world) == before
 
 
