@@ -70,6 +70,7 @@ def test_an_invited_user_sets_his_own_password_and_logs_in(web, browser):
         with page.expect_navigation():
             page.get_by_role("button", name="Inloggen").click()
         assert "Welkom, Luitenant A. Nieuw" in page.locator("h1").inner_text()
+        page.wait_for_load_state("networkidle")
     finally:
         context.close()
 
