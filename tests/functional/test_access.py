@@ -7,6 +7,7 @@ role that may read but not act gets 403; whoever is refused changes nothing.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -17,8 +18,10 @@ from sqlalchemy import func, select
 
 from assessment.assessments.models import Answer, Assessment, AssessmentStatus
 from assessment.auth.models import Role, User
+from assessment.questionnaires.models import Questionnaire
 from assessment.rounds.models import Round, RoundStatus, RoundTarget
 from assessment.units.models import Unit
+from tests.factories import questionnaire_yaml
 from tests.helpers import WebClient, text_of
 
 LOGIN = "login"  # sent to the login page (302 to /login?next=...)
@@ -63,6 +66,8 @@ MATRIX: dict[str, tuple[Any, ...]] = {
     "POST /wachtwoord-instellen/onbekend":     (404,      404,     404,       404,  404,         404),
     "POST /units/new":                         (LOGIN,    403,     403,       403,  DONE,        DONE),
     "POST /rounds/new":                        (LOGIN,    403,     403,       403,  DONE,        DONE),
+    "POST /units/import":                      (LOGIN,    403,     403,       403,  DONE,        DONE),
+    "POST /questionnaires":                    (LOGIN,    403,     403,       403,  403,         DONE),
     "GET /users/{admin}":                      (LOGIN,    403,     403,       403,  403,         200),
     "GET /account/wachtwoord":                 (LOGIN,    200,     200,       200,  200,         200),
     "GET /wachtwoord-instellen/onbekend":      (404,      404,     404,       404,  404,         404),
@@ -173,6 +178,10 @@ def form_for(request: str, world: World) -> dict[str, Any]:
             "password": "een nieuw lang wachtwoord",
             "repeat": "een nieuw lang wachtwoord",
         }
+    if request.endswith("/units/import"):
+        return {"file": (io.BytesIO(b"CSV-1;Uit een bestand;eenheid;OWN\n"), "eenheden.csv")}
+    if request.endswith("/questionnaires"):
+        return {"file": (io.BytesIO(questionnaire_yaml(key="geupload").encode()), "vragenlijst.yaml")}
     if request.endswith("/units/new"):
         return {"code": "NIEUW", "name": "Nieuwe eenheid", "kind": "eenheid", "parent": ""}
     if request.endswith("/rounds/new"):
@@ -210,6 +219,7 @@ def stored(db_session, world: World) -> tuple[Any, ...]:
         tuple(db_session.scalars(select(RoundTarget.level).order_by(RoundTarget.id))),
         tuple(db_session.scalars(select(Unit.name).order_by(Unit.code))),
         tuple(db_session.scalars(select(User.email).order_by(User.email))),
+        tuple(db_session.scalars(select(Questionnaire.key).order_by(Questionnaire.id))),
         tuple(
             (u.email, tuple(x.code for x in u.units))
             for u in db_session.scalars(select(User).order_by(User.id))
@@ -247,6 +257,12 @@ EFFECTS: dict[str, Callable[[Any, World, WebClient], bool]] = {
     ),
     "POST /users/{rep}": lambda db, w, client: (
         [u.code for u in db.get(User, w.users["own_rep"].id).units] == ["OTHER", "OWN"]
+    ),
+    "POST /units/import": lambda db, w, client: (
+        db.scalar(select(Unit).where(Unit.code == "CSV-1")) is not None
+    ),
+    "POST /questionnaires": lambda db, w, client: (
+        db.scalar(select(Questionnaire).where(Questionnaire.key == "geupload")) is not None
     ),
     "POST /units/new": lambda db, w, client: db.scalar(select(Unit).where(Unit.code == "NIEUW")) is not None,
     "POST /rounds/new": lambda db, w, client: (
