@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
-from assessment import db, formatting, i18n
+from assessment import db, formatting, i18n, jobs
 from assessment.admin.views import bp as admin_bp
 from assessment.api.views import bp as api_bp
 from assessment.assessments.views import bp as assessments_bp
@@ -50,6 +50,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     load_config(app, config)
 
     db.init_app(app)
+    jobs.init_app(app)
     results_cache.init_app(app)
     login_manager.init_app(app)
     i18n.babel.init_app(
@@ -90,19 +91,36 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.add_url_rule("/healthz", "healthz", healthz)
     app.after_request(_security_headers)
+    app.after_request(_user_for_access_log)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     return app
 
 
 def healthz() -> Any:
-    """200 with ``{"status": "ok", "database": "ok"}``; 503 when the database does not answer."""
+    """200 with ``{"status": "ok", "database": "ok", "queue": "ok"}``; 503 when the database or the
+    job queue does not answer, naming which."""
+    parts = {"database": "ok", "queue": "ok"}
     try:
         db.session.execute(text("SELECT 1"))
     except Exception:  # any driver error means: not reachable
         db.session.rollback()
-        return jsonify(status="error", database="unreachable"), 503
-    return jsonify(status="ok", database="ok")
+        parts["database"] = "unreachable"
+    if not jobs.queue(current_app).available():
+        parts["queue"] = "unreachable"
+    healthy = all(value == "ok" for value in parts.values())
+    response = jsonify(status="ok" if healthy else "error", **parts)
+    response.headers["Cache-Control"] = "no-store"
+    return response, 200 if healthy else 503
+
+
+def _user_for_access_log(response: Any) -> Any:
+    """The logged-in user's id in the WSGI environ: gunicorn's access log prints it
+    (``%({dts.user_id}e)s`` in ``assessment/gunicorn_conf.py``)."""
+    user = g.get("_login_user")  # only a user this request loaded anyway: no query for static files
+    if user is not None and user.is_authenticated:
+        request.environ["dts.user_id"] = str(user.id)
+    return response
 
 
 def _security_headers(response: Any) -> Any:

@@ -29,6 +29,14 @@ COMMANDS = {
     "round": ("assessment.rounds.cli:round_group", "Meetrondes beheren."),
     "user": ("assessment.auth.cli:user_group", "Accounts beheren."),
     "report": ("assessment.reports.cli:report_group", "PDF-rapporten maken."),
+    "run": (
+        "assessment.serve_cli:run_command",
+        "Start de ontwikkelserver op 127.0.0.1:5000, met één verwerker voor rapporten erbij.",
+    ),
+    "worker": (
+        "assessment.serve_cli:worker_command",
+        "Verwerk de wachtrij (rapporten); start er zoveel als nodig, op elke machine.",
+    ),
 }
 
 
@@ -60,7 +68,11 @@ class AssessmentGroup(FlaskGroup):
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, help_text) for name, (_, help_text) in COMMANDS.items()]
-        rows += [(name, command.get_short_help_str()) for name, command in self.commands.items()]
+        rows += [
+            (name, command.get_short_help_str())
+            for name, command in self.commands.items()
+            if name not in COMMANDS  # our own run replaces Flask's
+        ]
         with formatter.section("Commands"):
             formatter.write_dl(sorted(rows))
 

@@ -5,6 +5,8 @@
 ``SECRET_KEY``    signs sessions and CSRF tokens; default a random key generated once
                   and kept in ``instance/secret_key`` (readable by the owner only).
 ``REPORT_MARKING`` marking line on every page of a PDF report (default empty).
+``REDIS_URL``     the job queue in Redis instead of the database (see ``assessment.jobs``).
+``REPORT_JOB_KEEP_DAYS`` days a finished report job's ZIP is kept (default 7).
 ``SMTP_*``        e-mail for invitation links, when ``SMTP_HOST`` is set (see ``assessment.mail``).
 """
 
@@ -24,6 +26,9 @@ def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
     config.update(
         DATABASE_URL=os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'assessment.sqlite3'}",
         REPORT_MARKING=os.environ.get("REPORT_MARKING", ""),
+        REDIS_URL=os.environ.get("REDIS_URL", ""),
+        REPORT_JOB_KEEP_DAYS=float(os.environ.get("REPORT_JOB_KEEP_DAYS") or 7),
+        REPORT_ITEM_TIMEOUT=int(os.environ.get("REPORT_ITEM_TIMEOUT") or 600),
         SMTP_HOST=os.environ.get("SMTP_HOST", ""),
         SMTP_PORT=int(os.environ.get("SMTP_PORT") or 25),
         SMTP_FROM=os.environ.get("SMTP_FROM", ""),

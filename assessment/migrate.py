@@ -29,3 +29,13 @@ def upgrade(connection: Connection, revision: str = "head") -> None:
 
 def downgrade(connection: Connection, revision: str = "base") -> None:
     command.downgrade(alembic_config(connection), revision)
+
+
+QUEUE_TABLE_PREFIX = "queue_"  # Huey's tables on PostgreSQL: made by a migration, not in the models
+
+
+def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """Autogenerate's filter: the job queue's own tables are not the models' business."""
+    return not (
+        type_ == "table" and reflected and compare_to is None and (name or "").startswith(QUEUE_TABLE_PREFIX)
+    )

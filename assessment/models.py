@@ -12,6 +12,7 @@ from assessment.questionnaires.models import (
     ScaleLevel,
     Theme,
 )
+from assessment.reports.models import ItemStatus, ReportJob, ReportJobItem
 from assessment.rounds.models import Round, RoundStatus, RoundTarget, Target
 from assessment.units.models import Unit
 
@@ -23,9 +24,12 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Capability",
+    "ItemStatus",
     "Question",
     "QuestionLevel",
     "Questionnaire",
+    "ReportJob",
+    "ReportJobItem",
     "Role",
     "Round",
     "RoundStatus",

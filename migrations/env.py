@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from assessment.migrate import include_object
 from assessment.models import Base
 
 config = context.config
@@ -17,6 +18,7 @@ def _configure(**kwargs: object) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,  # SQLite cannot ALTER most things; batch mode copies the table
         compare_type=True,
+        include_object=include_object,
         **kwargs,
     )
 

@@ -49,6 +49,7 @@ def app(engine: Engine, database_url: str, tmp_path_factory: pytest.TempPathFact
             "DATABASE_URL": database_url,
             "SECRET_KEY": "test-secret-key",
             "REPORT_MARKING": "",
+            "JOB_QUEUE": "immediate",  # tasks run at once; tests/functional/test_worker.py runs real ones
         }
     )
     database = app.extensions["database"]

@@ -88,6 +88,11 @@ def can_manage_questionnaires(user: User) -> bool:
     return user.role is Role.ADMIN
 
 
+def can_make_report_jobs(user: User) -> bool:
+    """Coordinators and admins start report jobs; leads read them and download their ZIP."""
+    return user.role in _MANAGE
+
+
 def can_manage_tokens(user: User) -> bool:
     """Only an admin issues and revokes API tokens."""
     return user.role is Role.ADMIN

@@ -7,36 +7,22 @@ text.
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import multiprocessing
-import time
 from collections import Counter
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from flask import current_app, render_template
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy import select
 
 from assessment import charts, formatting, i18n, scoring
-from assessment.assessments import services as assessment_services
 from assessment.assessments.models import Assessment, AssessmentStatus
-from assessment.db import session
 from assessment.results import questionnaire as plain
 from assessment.results import services as results
 from assessment.rounds.models import Round
-from assessment.units.models import Unit
 
 if TYPE_CHECKING:
     from assessment.reports.pdf import StaticOnlyFetcher
-
-logger = logging.getLogger(__name__)
-
 
 # -- plain data for the templates ---------------------------------------------------------------
 
@@ -387,114 +373,3 @@ def render_round_report(round_: Round, *, fetcher: StaticOnlyFetcher | None = No
     from assessment.reports.pdf import render_pdf
 
     return render_pdf(round_report_html(round_), fetcher=fetcher)
-
-
-def assessments_in_round(round_: Round) -> Sequence[tuple[int, str]]:
-    """(assessment id, unit code) for every unit in the round, by unit code."""
-    return list(
-        session.execute(
-            select(Assessment.id, Unit.code)
-            .join(Unit, Unit.id == Assessment.unit_id)
-            .where(Assessment.round_id == round_.id)
-            .order_by(Unit.code)
-        ).all()
-    )
-
-
-# -- many unit reports at once --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BatchItem:
-    unit_code: str
-    path: Path | None
-    error: str | None
-    seconds: float
-
-
-def _render_to_file(assessment_id: int, out_dir: Path, round_code: str, unit_code: str) -> BatchItem:
-    started = time.perf_counter()
-    target = out_dir / report_filename(round_code, unit_code)
-    try:
-        assessment = assessment_services.get_assessment(assessment_id)
-        if assessment is None:
-            raise LookupError("de vragenlijst bestaat niet meer")  # CLI and log only
-        pdf = render_unit_report(assessment)
-        partial = target.with_suffix(".pdf.part")
-        partial.write_bytes(pdf)
-        partial.replace(target)  # never a half-written report under the real name
-    except Exception as exc:  # one unit's failure must not stop the others
-        logger.exception("PDF for %s failed", unit_code)
-        session.rollback()
-        return BatchItem(unit_code, None, f"{type(exc).__name__}: {exc}", time.perf_counter() - started)
-    finally:
-        session.remove()
-    return BatchItem(unit_code, target, None, time.perf_counter() - started)
-
-
-_worker_app: Any = None  # the Flask app a forked worker renders with
-
-
-def _worker_init(app: Any) -> None:
-    """Runs once in each worker process: keep the app the parent forked with."""
-    global _worker_app  # one app per worker process
-    # The pool's connections belong to the parent; start a fresh pool here without closing theirs
-    # (SQLAlchemy's recipe for engines across a fork).
-    app.extensions["database"].engine.dispose(close=False)
-    _worker_app = app
-
-
-def _worker_render(args: tuple[int, str, str, str, str]) -> BatchItem:
-    assessment_id, out_dir, round_code, unit_code, language = args
-    with _worker_app.app_context(), force_locale(language):
-        return _render_to_file(assessment_id, Path(out_dir), round_code, unit_code)
-
-
-def render_batch(
-    round_: Round,
-    out_dir: Path,
-    *,
-    jobs: int = 1,
-    on_done: Any = None,
-) -> list[BatchItem]:
-    """Write one unit report per unit of the round to ``out_dir`` as ``<round>_<unit>.pdf``.
-
-    With ``jobs`` > 1 the reports render in that many worker processes. A unit whose report
-    fails is returned with its error; the others are still written. ``on_done(item)`` is called
-    after each report (for a progress bar). The reports are in the current language (the CLI's
-    ``--lang``), in the workers too.
-    """
-    language = i18n.current()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    items = assessments_in_round(round_)
-    done: list[BatchItem] = []
-    if jobs <= 1:
-        for assessment_id, unit_code in items:
-            item = _render_to_file(assessment_id, out_dir, round_.code, unit_code)
-            done.append(item)
-            if on_done:
-                on_done(item)
-        return done
-
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    session.remove()
-    app.extensions["database"].engine.dispose()  # no pooled connection crosses a fork
-    # Forked workers inherit the app as it is (config, engine, templates): nothing is pickled and
-    # no second app is built.
-    with ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=multiprocessing.get_context("fork"),
-        initializer=_worker_init,
-        initargs=(app,),
-    ) as pool:
-        futures = [
-            pool.submit(_worker_render, (assessment_id, str(out_dir), round_.code, unit_code, language))
-            for assessment_id, unit_code in items
-        ]
-        for future in as_completed(futures):
-            item = future.result()
-            done.append(item)
-            if on_done:
-                on_done(item)
-    done.sort(key=lambda item: item.unit_code)
-    return done

@@ -2,14 +2,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from assessment import i18n
-from assessment.auth.access import can_read_all_units, can_set_targets, requires
+from assessment import i18n, jobs
+from assessment.auth.access import can_make_report_jobs, can_read_all_units, can_set_targets, requires
 from assessment.db import session
 from assessment.questionnaires.models import Questionnaire
 from assessment.rounds import services
@@ -37,6 +37,7 @@ def index() -> Any:
         rounds=rounds,
         participation=services.participation([r.id for r in rounds]),
         may_run=can_set_targets(current_user),
+        queue_up=jobs.queue(current_app).available() if can_make_report_jobs(current_user) else True,
     )
 
 

@@ -26,12 +26,13 @@ from assessment.app import create_app
 from assessment.assessments import services as assessment_services
 from assessment.assessments.models import AssessmentStatus
 from assessment.auth.models import Role
+from assessment.reports import jobs as report_jobs
 from assessment.reports import services
 from assessment.reports.pdf import STATIC_PREFIX, FetchRefused, StaticOnlyFetcher
 from assessment.rounds.models import Round
 from tests.conftest import rolled_back
 from tests.factories import Factory
-from tests.helpers import WebClient
+from tests.helpers import WebClient, text_of
 
 # WeasyPrint (70) opens its sRGB profile for PDF/A output and never closes it; the leak is
 # WeasyPrint's, not ours, and filterwarnings = error would turn it into a failure.
@@ -374,7 +375,10 @@ def test_leads_coordinators_and_admins_get_every_report(client, factory, two_uni
     response = client.get("/reports/rounds/2026-1.pdf")
     assert response.data == b"%PDF-stub round"
     assert response.headers["Content-Disposition"] == 'attachment; filename="ronderapport_2026-1_alle.pdf"'
-    assert client.get("/reports/rounds/2026-1/eenheidsrapporten.zip").status_code == 200
+    # The old address of the ZIP leads to the round's reports page, where a job makes it.
+    old = client.get("/reports/rounds/2026-1/eenheidsrapporten.zip")
+    assert (old.status_code, old.headers["Location"]) == (302, "/reports/rounds/2026-1")
+    assert client.get("/reports/rounds/2026-1").status_code == 200
     assert client.get("/reports/rounds/1999-9.pdf").status_code == 404
     assert client.get("/reports/rounds/1999-9/eenheidsrapporten.zip").status_code == 404
 
@@ -425,15 +429,27 @@ def test_the_round_report_gives_participation_every_speerpunt_and_the_marking(cl
         assert f"pagina {number} van {len(pages)}" in page
 
 
+def make_all_unit_reports(client, round_code: str = "2026-1", scope: str = ""):
+    """Start the round's report job as a coordinator does; the test queue runs it at once.
+    Return the job page's response and the ZIP's."""
+    started = client.submit(f"/reports/rounds/{round_code}", {"scope": scope, "language": "nl"})
+    assert started.status_code == 302, started.get_data(as_text=True)
+    job_page = client.get(started.headers["Location"])
+    return job_page, client.get(started.headers["Location"] + ".zip")
+
+
 def test_the_zip_holds_one_named_unit_report_per_unit_of_the_round(client, factory, small_round):
     names = {"CLAS-11LMB": "11 Luchtmobiele Brigade", "CZSK-KM": "Korps Mariniers"}
     for code, name in names.items():
         factory.assessment(factory.unit(code, name=name), small_round)
     client.login(factory.user(Role.COORDINATOR).email)
-    response = client.get("/reports/rounds/2026-1/eenheidsrapporten.zip")
+    job_page, response = make_all_unit_reports(client)
+    assert "Klaar: 2 van 2 rapporten gemaakt." in text_of(job_page)
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/zip"
-    assert response.headers["Content-Disposition"] == 'attachment; filename="2026-1_eenheidsrapporten.zip"'
+    assert (
+        response.headers["Content-Disposition"] == 'attachment; filename="2026-1_alle_eenheidsrapporten.zip"'
+    )
     with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
         assert sorted(archive.namelist()) == ["2026-1_CLAS-11LMB.pdf", "2026-1_CZSK-KM.pdf"]
         for code, name in names.items():
@@ -447,11 +463,17 @@ def test_a_unit_whose_report_fails_is_listed_in_the_zip_and_the_others_are_in_it
         factory.assessment(factory.unit(code), small_round)
     fail_for(monkeypatch, "CLAS-11LMB")
     client.login(factory.user(Role.COORDINATOR).email)
-    with zipfile.ZipFile(
-        io.BytesIO(client.get("/reports/rounds/2026-1/eenheidsrapporten.zip").data)
-    ) as archive:
+    job_page, response = make_all_unit_reports(client)
+    page = text_of(job_page)
+    assert "Klaar: 1 van 2 rapporten gemaakt." in page
+    assert "1 rapport niet gemaakt" in page
+    assert "Eenheid CLAS-11LMB (CLAS-11LMB) RuntimeError: printer in brand" in page
+    with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
         assert sorted(archive.namelist()) == ["2026-1_CZSK-KM.pdf", "FOUTEN.txt"]
-        assert "CLAS-11LMB: RuntimeError: printer in brand" in archive.read("FOUTEN.txt").decode()
+        assert (
+            "CLAS-11LMB (Eenheid CLAS-11LMB): RuntimeError: printer in brand"
+            in archive.read("FOUTEN.txt").decode()
+        )
 
 
 # -- the command line --------------------------------------------------------------------------------
@@ -560,13 +582,20 @@ def test_bad_codes_get_one_line_and_no_file(cli, factory, small_round, tmp_path,
 def test_a_batch_in_two_worker_processes_writes_every_demo_units_report(scratch_database_url, tmp_path):
     # Worker processes open their own connections, so they cannot see a test transaction: this
     # test sets up a database of its own with the demo data.
-    app = create_app({"DATABASE_URL": scratch_database_url, "SECRET_KEY": "x", "REPORT_MARKING": ""})
+    app = create_app(
+        {
+            "DATABASE_URL": scratch_database_url,
+            "SECRET_KEY": "x",
+            "REPORT_MARKING": "",
+            "JOB_QUEUE": "immediate",
+        }
+    )
     try:
         runner = app.test_cli_runner()
         assert runner.invoke(args=["init", "--demo"]).exit_code == 0
         with app.app_context():
             round_ = db.session.scalar(select(Round).where(Round.code == "2026-1"))
-            codes = [code for _, code in services.assessments_in_round(round_)]
+            codes = [code for _, code, _name in report_jobs.assessments_in_scope(round_, None)]
         assert len(codes) == 16
         out = tmp_path / "batch"
         result = runner.invoke(
