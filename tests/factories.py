@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 from sqlalchemy.orm import Session
 
+from assessment import db
 from assessment.assessments.models import Answer, Assessment, AssessmentStatus
 from assessment.auth.models import Role, User
 from assessment.auth.services import hash_password
@@ -20,6 +21,7 @@ from assessment.questionnaires.fileformat import (
 )
 from assessment.questionnaires.models import Question, Questionnaire
 from assessment.questionnaires.services import build_questionnaire
+from assessment.reports.models import ItemStatus, ReportJob, ReportJobItem
 from assessment.rounds.models import Round, RoundStatus, RoundTarget, Target
 from assessment.units.models import Unit
 from tests.helpers import PASSWORD
@@ -155,6 +157,39 @@ class Factory:
                 default_targets=[RoundTarget(theme=t, level=t.default_target) for t in questionnaire.themes],
             )
         )
+
+    def report_job(
+        self,
+        assessments: list[Assessment],
+        *,
+        status: ItemStatus = ItemStatus.DONE,
+        language: str = "nl",
+        created_by: User | None = None,
+    ) -> ReportJob:
+        """A report job over ``assessments`` whose items are all ``status`` (a stub PDF when done)."""
+        finished = status.is_final
+        job = ReportJob(
+            round=assessments[0].round,
+            language=language,
+            created_by=created_by,
+            finished_at=db.utcnow() if finished else None,
+            items=[
+                ReportJobItem(
+                    assessment_id=a.id,
+                    unit_code=a.unit.code,
+                    unit_name=a.unit.name,
+                    status=status,
+                    attempts=1 if status is not ItemStatus.WAITING else 0,
+                    started_at=db.utcnow() if status is not ItemStatus.WAITING else None,
+                    finished_at=db.utcnow() if finished else None,
+                    pdf=b"%PDF-stub " + a.unit.code.encode() if status is ItemStatus.DONE else None,
+                    size=20 if status is ItemStatus.DONE else 0,
+                    error="Stub error" if status is ItemStatus.FAILED else "",
+                )
+                for a in assessments
+            ],
+        )
+        return self._save(job)
 
     def assessment(
         self,

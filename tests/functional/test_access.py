@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from assessment.assessments.models import Answer, Assessment, AssessmentStatus
 from assessment.auth.models import Role, User
 from assessment.questionnaires.models import Questionnaire
+from assessment.reports.models import ReportJob
 from assessment.rounds.models import Round, RoundStatus, RoundTarget
 from assessment.units.models import Unit
 from tests.factories import questionnaire_yaml
@@ -86,6 +87,12 @@ MATRIX: dict[str, tuple[Any, ...]] = {
     "GET /questionnaires/{questionnaire}":     (LOGIN,    403,     403,       403,  403,         200),
     "GET /audit":                              (LOGIN,    403,     403,       403,  200,         200),
     "GET /audit/export.csv":                   (LOGIN,    403,     403,       403,  200,         200),
+    "GET /reports/rounds/2026-1":              (LOGIN,    403,     403,       200,  200,         200),
+    "POST /reports/rounds/2026-1":             (LOGIN,    403,     403,       403,  DONE,        DONE),
+    "GET /reports/jobs/{job}":                 (LOGIN,    403,     403,       200,  200,         200),
+    "GET /reports/jobs/{job}.json":            (LOGIN,    403,     403,       200,  200,         200),
+    "GET /reports/jobs/{job}.zip":             (LOGIN,    403,     403,       200,  200,         200),
+    "GET /reports/jobs/{missing}":             (LOGIN,    403,     403,       404,  404,         404),
     "GET /logout":                             (LOGIN,    200,     200,       200,  200,         200),
     "POST /logout":                            (LOGIN,    DONE,    DONE,      DONE, DONE,        DONE),
 }
@@ -106,6 +113,7 @@ class World:
     submitted: Assessment
     approved: Assessment
     other_draft: Assessment
+    job: ReportJob
     users: dict[str, User]
 
     def url(self, template: str) -> str:
@@ -117,6 +125,7 @@ class World:
             rep=self.users["own_rep"].id,
             questionnaire=self.draft.round.questionnaire_id,
             admin=self.users["admin"].id,
+            job=self.job.id,
         )
 
 
@@ -129,10 +138,12 @@ def world(factory) -> World:
     earlier = factory.round(questionnaire, code="2025-2")
     earliest = factory.round(questionnaire, code="2025-1")
     factory.round(questionnaire, code="2027-0", status=RoundStatus.PLANNED)
+    draft = factory.assessment(own_unit, current)
     return World(
         own_unit=own_unit,
         other_unit=other_unit,
-        draft=factory.assessment(own_unit, current),
+        draft=draft,
+        job=factory.report_job([draft]),
         submitted=factory.assessment(own_unit, earlier, status=AssessmentStatus.SUBMITTED),
         approved=factory.assessment(own_unit, earliest, status=AssessmentStatus.APPROVED),
         other_draft=factory.assessment(other_unit, current),
@@ -196,6 +207,8 @@ def form_for(request: str, world: World) -> dict[str, Any]:
         return {"version": world.approved.version}
     if request.endswith("/return"):
         return {"version": world.submitted.version, "reason": "Vraag 2.1 heeft geen toelichting."}
+    if request.startswith("POST /reports/rounds/"):
+        return {"scope": "OWN", "language": "nl"}
     return {}
 
 
@@ -220,6 +233,7 @@ def stored(db_session, world: World) -> tuple[Any, ...]:
         tuple(db_session.scalars(select(Unit.name).order_by(Unit.code))),
         tuple(db_session.scalars(select(User.email).order_by(User.email))),
         tuple(db_session.scalars(select(Questionnaire.key).order_by(Questionnaire.id))),
+        db_session.scalar(select(func.count()).select_from(ReportJob)),
         tuple(
             (u.email, tuple(x.code for x in u.units))
             for u in db_session.scalars(select(User).order_by(User.id))
@@ -270,6 +284,10 @@ EFFECTS: dict[str, Callable[[Any, World, WebClient], bool]] = {
     ),
     "POST /units/OWN": lambda db, w, client: (
         db.scalar(select(Unit.name).where(Unit.code == "OWN")) == "Eigen Eenheid (nieuw)"
+    ),
+    "POST /reports/rounds/2026-1": lambda db, w, client: (
+        db.scalar(select(func.count()).select_from(ReportJob).where(ReportJob.scope_unit_id == w.own_unit.id))
+        == 1
     ),
     "POST /logout": lambda db, w, client: urlsplit(client.get("/").headers["Location"]).path == "/login",
 }
@@ -368,4 +386,4 @@ def test_the_health_check_answers_without_login(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.is_json
-    assert response.get_json() == {"status": "ok", "database": "ok"}
+    assert response.get_json() == {"status": "ok", "database": "ok", "queue": "ok"}

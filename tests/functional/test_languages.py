@@ -16,6 +16,7 @@ import pytest
 
 from assessment.assessments.models import AssessmentStatus
 from assessment.auth.models import Role, User
+from assessment.reports.models import ItemStatus
 from assessment.rounds.models import Round, RoundStatus
 from tests.helpers import WebClient, text_of
 
@@ -42,6 +43,8 @@ class World:
     theme_key: str
     unit_code: str
     users: dict[str, User]
+    job: int = 0
+    failed_job: int = 0
 
     def url(self, template: str) -> str:
         return template.format(
@@ -52,6 +55,8 @@ class World:
             unit=self.unit_code,
             rep=self.users["rep"].id,
             questionnaire=self.round_.questionnaire_id,
+            job=self.job,
+            failed_job=self.failed_job,
         )
 
 
@@ -72,7 +77,11 @@ def world(factory, db_session) -> World:
     for question in factory.questions(submitted):
         factory.answer(submitted, question, 2)
     db_session.commit()
+    running = factory.report_job([draft], status=ItemStatus.WAITING, language="en")
+    failed = factory.report_job([draft], status=ItemStatus.FAILED)
     return World(
+        job=running.id,
+        failed_job=failed.id,
         round_=current,
         draft=draft.id,
         submitted=submitted.id,
@@ -132,6 +141,10 @@ PAGES = (
     ("rep", "/account/wachtwoord", 200),
     ("anonymous", "/wachtwoord-instellen/onbekend", 404),
     ("coordinator", "/audit?van=2026-13-01", 400),
+    ("lead", "/reports/rounds/{round}", 200),
+    ("coordinator", "/reports/rounds/{round}", 200),
+    ("coordinator", "/reports/jobs/{job}", 200),
+    ("lead", "/reports/jobs/{failed_job}", 200),
 )
 NOT_PAGES = {
     "static",
@@ -143,6 +156,7 @@ NOT_PAGES = {
     "admin.reset_password",
     "rounds.open_",
     "rounds.defaults",
+    "reports.job_progress",  # JSON for the job page's script; its message is checked in test_report_jobs
 }
 
 
