@@ -47,6 +47,9 @@ SECURITY_HEADERS = {
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask("assessment", instance_relative_config=True)
+    # No constant folding: Jinja would run a filter on a literal (``4000|decimal(0)``) once, when
+    # the template compiles, and keep the first request's language for every later one.
+    app.jinja_options = {**app.jinja_options, "optimized": False}
     load_config(app, config)
 
     db.init_app(app)

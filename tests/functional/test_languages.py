@@ -200,6 +200,16 @@ def test_every_page_of_the_app_is_in_the_list_above(app, world):
     assert pages - listed == set()
 
 
+def test_numbers_written_in_a_template_follow_each_request_not_the_first(client, world):
+    """Jinja may not fold ``4000|decimal(0)`` into the text of whichever language compiled it."""
+    client.login(world.users["rep"].email)
+    url = world.url("/assessments/{draft}/speerpunten/{theme}")
+    assert "4.000" in text_of(client.get(url + "?lang=nl"))
+    english = text_of(client.get(url + "?lang=en"))
+    assert "4,000" in english and "4.000" not in english
+    assert "4.000" in text_of(client.get(url + "?lang=nl"))
+
+
 def test_form_errors_and_messages_come_in_english(client, world, db_session):
     english = {"Accept-Language": "en-GB,en;q=0.9"}
     for form in ({"email": "nobody@test.local", "password": "wrong"}, {"email": "", "password": ""}):
