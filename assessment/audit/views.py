@@ -33,6 +33,7 @@ ACTIONS = {
     "api_token.issue": _l("API-token gemaakt"),
     "api_token.revoke": _l("API-token ingetrokken"),
     "questionnaire.load": _l("vragenlijst geladen"),
+    "report_job.start": _l("eenheidsrapporten gestart"),
     "round.create": _l("ronde gemaakt"),
     "round.open": _l("ronde geopend"),
     "round.close": _l("ronde gesloten"),
@@ -49,6 +50,7 @@ OBJECT_TYPES = {
     "api_tokens": _l("API-token"),
     "units": _l("eenheid"),
     "questionnaires": _l("vragenlijstversie"),
+    "report_jobs": _l("eenheidsrapporten"),
 }
 
 

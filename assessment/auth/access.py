@@ -68,7 +68,7 @@ def can_read_audit(user: User) -> bool:
 
 def audit_types_for(user: User) -> frozenset[str] | None:
     """The kinds of object whose events ``user`` may read; None means all."""
-    return None if user.role is Role.ADMIN else frozenset({"assessments", "rounds", "targets"})
+    return None if user.role is Role.ADMIN else frozenset({"assessments", "rounds", "targets", "report_jobs"})
 
 
 def can_manage_users(user: User) -> bool:

@@ -102,7 +102,7 @@ def start_job(round_: Round, scope: Unit | None, language: str, user: User | Non
     session.add(job)
     session.flush()
     audit.record(
-        "report_job_started",
+        "report_job.start",
         job,
         new={"round": round_.code, "units": scope.code if scope else "all", "reports": len(rows)},
         actor=user,

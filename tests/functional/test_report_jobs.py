@@ -98,6 +98,8 @@ def test_a_coordinator_makes_the_reports_of_part_of_the_tree_and_downloads_one_z
 
     listed = text_of(client.get("/reports/rounds/2026-1"))
     assert "Cora Coördinator Brigade (BRIG) en alles eronder Nederlands Klaar: 2 van 2 gemaakt" in listed
+    trail = text_of(client.get("/audit"))
+    assert "eenheidsrapporten gestart" in trail and "round: 2026-1; units: BRIG; reports: 2" in trail
 
 
 @pytest.mark.usefixtures("coordinator")
