@@ -27,6 +27,7 @@ def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
         DATABASE_URL=os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'assessment.sqlite3'}",
         REPORT_MARKING=os.environ.get("REPORT_MARKING", ""),
         REDIS_URL=os.environ.get("REDIS_URL", ""),
+        JOB_QUEUE_FILE=os.environ.get("JOB_QUEUE_FILE", ""),
         REPORT_JOB_KEEP_DAYS=float(os.environ.get("REPORT_JOB_KEEP_DAYS") or 7),
         REPORT_ITEM_TIMEOUT=int(os.environ.get("REPORT_ITEM_TIMEOUT") or 600),
         SMTP_HOST=os.environ.get("SMTP_HOST", ""),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import time
 import zipfile
 
 import pytest
@@ -17,11 +18,13 @@ from huey import RedisHuey
 from sqlalchemy import func, select
 
 from assessment import jobs
+from assessment.app import create_app
 from assessment.auth.models import Role
+from assessment.demo import DEMO_PASSWORD
 from assessment.reports import jobs as report_jobs
 from assessment.reports import services
 from assessment.reports.models import ItemStatus, ReportJob, ReportJobItem
-from tests.helpers import text_of
+from tests.helpers import WebClient, text_of
 
 
 @pytest.fixture(autouse=True)
@@ -273,6 +276,32 @@ def test_the_command_line_batch_goes_through_the_queue_by_default(cli, brigade, 
     assert result.exit_code == 0, result.output
     assert "2 van 2 rapporten geschreven" in result.stdout and "via de wachtrij" in result.stdout
     assert sorted(p.name for p in out.iterdir()) == ["2026-1_BRIG-1.pdf", "2026-1_BRIG-2.pdf"]
+
+
+def test_the_development_server_makes_reports_with_a_worker_thread_of_its_own(scratch_database_url, tmp_path):
+    """``assessment run`` needs no second command: one consumer thread runs beside the server."""
+    app = create_app(
+        {
+            "DATABASE_URL": scratch_database_url,
+            "SECRET_KEY": "x",
+            "JOB_QUEUE_FILE": str(tmp_path / "queue.sqlite3"),
+        }
+    )
+    assert app.test_cli_runner().invoke(args=["init", "--demo"]).exit_code == 0
+    consumer = jobs.start_thread_consumer(app)
+    try:
+        client = WebClient(app.test_client())
+        client.login("coordinator@demo.local", DEMO_PASSWORD)
+        location = start(client, scope="CLAS").headers["Location"]
+        deadline = time.monotonic() + 60
+        while (progress := client.get(location + ".json").get_json())["state"] != "finished":
+            assert time.monotonic() < deadline, progress
+            time.sleep(0.2)
+        assert progress["done"] == progress["total"] == 5
+        assert len(zip_names(client.get(location + ".zip"))) == 5
+    finally:
+        consumer.stop(graceful=True)
+        app.extensions["database"].engine.dispose()
 
 
 # -- a worker that dies, and the clean-up -------------------------------------------------------------
