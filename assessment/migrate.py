@@ -1,14 +1,15 @@
-"""Alembic, driven from code: the schema comes only from the migrations in ``migrations/``."""
+"""Alembic, driven from code: the schema comes only from the migrations in ``migrations/``
+(in the wheel: ``assessment._migrations``)."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+from assessment.shipped import folder
+
+MIGRATIONS = folder("assessment._migrations")
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

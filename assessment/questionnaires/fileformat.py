@@ -19,10 +19,13 @@ from typing import Any, cast
 import jsonschema
 import yaml
 
+from assessment.shipped import folder
+
 MAX_FILE_BYTES = 2 * 1024 * 1024
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-SCHEMA_PATH = PROJECT_ROOT / "questionnaires" / "schema.json"
-DEFAULT_QUESTIONNAIRE = PROJECT_ROOT / "questionnaires" / "dts-2025.yaml"
+# questionnaires/ at the top of the repository; in the wheel: assessment._questionnaires.
+QUESTIONNAIRES = folder("assessment._questionnaires")
+SCHEMA_PATH = QUESTIONNAIRES / "schema.json"
+DEFAULT_QUESTIONNAIRE = QUESTIONNAIRES / "dts-2025.yaml"
 
 
 class QuestionnaireFileError(Exception):
