@@ -22,6 +22,7 @@ __all__ = [
     "access_log_format",
     "accesslog",
     "bind",
+    "control_socket_disable",
     "errorlog",
     "graceful_timeout",
     "keepalive",
@@ -56,3 +57,7 @@ access_log_format = '%(h)s %(l)s %({dts.user_id}e)s %(t)s "%(r)s" %(s)s %(b)s "%
 # Each worker builds its own app (and database pool) after the fork: no connection is shared.
 preload_app = False
 reload = False
+
+# gunicorn 25.1+ opens a control socket at one path per user ($XDG_RUNTIME_DIR/gunicorn.ctl); a
+# second app server on the same machine would take it from the first. Nothing here uses it.
+control_socket_disable = True
