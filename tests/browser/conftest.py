@@ -46,9 +46,16 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_server(scratch_database_url: str) -> Iterator[LiveServer]:
-    """The app with the demo data, served on a free port of 127.0.0.1 while the test runs."""
-    app = create_app({"DATABASE_URL": scratch_database_url, "SECRET_KEY": "browser-test"})
+def live_server(scratch_database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
+    """The app with the demo data, served on a free port of 127.0.0.1 while the test runs; its job
+    queue is the database's (or a file of its own), with no worker unless the test starts one."""
+    app = create_app(
+        {
+            "DATABASE_URL": scratch_database_url,
+            "SECRET_KEY": "browser-test",
+            "JOB_QUEUE_FILE": str(tmp_path / "queue.sqlite3"),
+        }
+    )
     result = app.test_cli_runner().invoke(args=["init", "--demo"])
     assert result.exit_code == 0, result.output
     server = make_server("127.0.0.1", 0, app, threaded=True)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import pytest
 
+from assessment import jobs
 from tests.browser.conftest import BrowserPage
 from tests.browser.test_fill_in_browser import axe_violations
 
@@ -129,8 +130,18 @@ def as_admin(path: str) -> Callable[[BrowserPage], None]:
     return open_page
 
 
+def report_job_page(web: BrowserPage) -> None:
+    """A report job's page while it waits (no worker runs in the browser tests)."""
+    web.login(COORDINATOR)
+    web.goto("/reports/rounds/2026-1")
+    web.page.get_by_label("Welke eenheden").select_option("CLAS-11LMB")
+    click_and_wait(web, "button", "Maak alle rapporten van ronde 2026-1")
+
+
 PAGES = [
     review_page,
+    report_job_page,
+    as_coordinator("/reports/rounds/2026-1"),
     approve_question,
     invitation_page,
     as_coordinator("/rounds/new"),
@@ -145,6 +156,20 @@ PAGES = [
     as_admin("/questionnaires"),
     as_admin("/account/wachtwoord"),
 ]
+
+
+def test_the_report_job_page_follows_the_job_without_reloading_until_the_zip_is_ready(web):
+    report_job_page(web)
+    assert "In de wachtrij" in web.page.locator("main").inner_text()
+    loads: list[str] = []
+    web.page.on("load", lambda: loads.append(web.page.url))
+    consumer = jobs.start_thread_consumer(web.server.app)  # a worker arrives
+    try:
+        web.page.get_by_role("link", name="Download het ZIP-bestand").wait_for(timeout=90_000)
+    finally:
+        consumer.stop(graceful=True)
+    assert "Klaar: 1 van 1 rapporten gemaakt." in web.page.locator("main").inner_text()
+    assert len(loads) == 1, loads  # the script asked for the progress; one reload, at the end
 
 
 @pytest.mark.parametrize("open_page", PAGES, ids=lambda open_page: open_page.__name__)
