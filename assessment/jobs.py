@@ -7,7 +7,8 @@ The queue's storage follows the database, so no extra server is needed:
 * ``REDIS_URL`` set: Redis (``RedisHuey``), for sites that prefer it;
 * a PostgreSQL ``DATABASE_URL``: the same database (``PostgresHuey``; its tables come from a
   migration);
-* otherwise SQLite in the instance folder (``instance/queue.sqlite3``, or ``JOB_QUEUE_FILE``);
+* otherwise SQLite beside the database file (``instance/assessment.queue.sqlite3`` for the
+  default database; ``JOB_QUEUE_FILE`` names another);
 * ``JOB_QUEUE = "immediate"`` (tests only): tasks run at once, in the process that sends them.
 
 ``assessment worker`` runs a consumer (worker processes) on as many machines as needed;
@@ -58,9 +59,20 @@ def make_huey(config: dict[str, Any], instance_path: str) -> Huey:
         return PostgresHuey(
             QUEUE_NAME, dsn=dsn, table_prefix="queue", create_tables=False, results=False, connect_timeout=5
         )
-    filename = Path(config.get("JOB_QUEUE_FILE") or Path(instance_path) / "queue.sqlite3")
+    filename = Path(
+        config.get("JOB_QUEUE_FILE") or _beside(url.database) or Path(instance_path) / "queue.sqlite3"
+    )
     filename.parent.mkdir(parents=True, exist_ok=True)
     return SqliteHuey(QUEUE_NAME, filename=str(filename), results=False)
+
+
+def _beside(database: str | None) -> Path | None:
+    """``<folder>/<name>.queue.sqlite3`` beside a SQLite database file: two databases never share
+    a queue (a worker would claim the other's items)."""
+    if not database or database == ":memory:":
+        return None
+    path = Path(database)
+    return path.with_name(f"{path.stem}.queue.sqlite3")
 
 
 @dataclass

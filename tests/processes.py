@@ -16,7 +16,7 @@ import sys
 import time
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from http.cookiejar import CookieJar
@@ -26,21 +26,26 @@ from urllib.error import HTTPError
 from urllib.parse import urlencode
 from urllib.request import HTTPCookieProcessor, Request, build_opener
 
+import pytest
 from flask import Flask
 from huey.storage import RedisStorage
+from sqlalchemy import make_url
 
 from tests.functional.test_reports import pdf_text
 from tests.helpers import csrf_token_in
 
 REPO = Path(__file__).resolve().parents[1]  # the directory that holds assessment/
 SECRET_KEY = "test-secret-key-of-the-processes"  # the same for every process: one session works on all
+# The app's and gunicorn's settings: a test gives them, they are not inherited.
 SETTINGS = (
     "DATABASE_URL",
     "REDIS_URL",
     "SECRET_KEY",
     "JOB_QUEUE",
+    "JOB_QUEUE_FILE",
     "REPORT_MARKING",
     "BIND",
+    "PORT",
     "WEB_CONCURRENCY",
 )
 
@@ -69,9 +74,11 @@ def run_assessment(*args: str, env: dict[str, str]) -> str:
     return result.stdout
 
 
-def init_demo(database_url: str) -> str:
-    """The schema and the demo data (round 2026-1, the demo accounts) in ``database_url``."""
-    run_assessment("init", "--demo", env=environment(DATABASE_URL=database_url, SECRET_KEY=SECRET_KEY))
+def init_demo(database_url: str, **settings: str) -> str:
+    """The schema and the demo data (round 2026-1, the demo accounts) in ``database_url``.
+    ``settings``: the rest of the environment the app will run with (``REDIS_URL``)."""
+    env = environment(DATABASE_URL=database_url, SECRET_KEY=SECRET_KEY, **settings)
+    run_assessment("init", "--demo", env=env)
     return database_url
 
 
@@ -119,7 +126,7 @@ def background(
     try:
         yield running
     except BaseException:
-        print(f"---- output of {name} ----\n{running.output()}")  # noqa: T201 (shown with the failure)
+        print(f"---- output of {name} ----\n{running.output()}")  # pytest shows it with the failure
         raise
     finally:
         _end_group(process)
@@ -128,18 +135,12 @@ def background(
 def _end_group(process: subprocess.Popen[bytes]) -> None:
     # The group is the leader's pid (start_new_session): the consumer's and gunicorn's forked
     # workers end with it. SIGTERM first, so that they close their connections.
-    try:
+    with suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        pass
-    try:
+    with suppress(subprocess.TimeoutExpired):
         process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        pass
-    try:
+    with suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)  # whatever is left of the group
-    except ProcessLookupError:
-        pass
     process.wait()
 
 
@@ -187,6 +188,10 @@ class Page:
     def json(self) -> Any:
         return json.loads(self.body)
 
+    def get_data(self, as_text: bool = False) -> str | bytes:
+        """As a test client's response: ``tests.helpers.text_of`` reads a page through this."""
+        return self.html if as_text else self.body
+
 
 class Browser:
     """Follows redirects and keeps its cookies, for every server on 127.0.0.1 alike (cookies do not
@@ -196,10 +201,10 @@ class Browser:
         self.opener = build_opener(HTTPCookieProcessor(CookieJar()))
 
     def get(self, url: str) -> Page:
-        return self._open(Request(url))
+        return self._open(url)
 
     def post(self, url: str, form: dict[str, str]) -> Page:
-        return self._open(Request(url, data=urlencode(form).encode("utf-8"), method="POST"))
+        return self._open(url, urlencode(form).encode("utf-8"))
 
     def submit(self, url: str, form: dict[str, str]) -> Page:
         """Post ``form`` with the CSRF token of the page at ``url``, as a browser on that page."""
@@ -209,7 +214,9 @@ class Browser:
         page = self.submit(f"{server}/login", {"email": email, "password": password})
         assert page.status == 200 and not page.url.endswith("/login"), f"login as {email} failed"
 
-    def _open(self, request: Request) -> Page:
+    def _open(self, url: str, data: bytes | None = None) -> Page:
+        assert url.startswith("http://127.0.0.1:"), f"not a test server: {url}"
+        request = Request(url, data=data)  # noqa: S310 (a test server's http address, checked above)
         try:
             with self.opener.open(request, timeout=60) as response:
                 return Page(response.status, response.url, response.read())
@@ -282,10 +289,22 @@ def form_with_class(html: str, css_class: str) -> tuple[dict[str, str], dict[str
     raise AssertionError(f"no form of class {css_class!r} on the page")
 
 
-# -- reports --------------------------------------------------------------------------------------
+# -- report jobs of the demo data ------------------------------------------------------------------
+
+# A part of the demo tree with two units: a job of seconds, not minutes.
+SCOPE = "DMO"
+SCOPE_UNITS = {"DMO": "Defensie Materieel Organisatie", "DMO-COMMIT": "Commando IT (COMMIT)"}
 
 
-def reports_in_zip(data: bytes) -> dict[str, str]:
-    """The text of every PDF in a job's ZIP, by file name."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return {name: pdf_text(archive.read(name)) for name in archive.namelist()}
+def assert_one_report_per_unit_of_the_scope(zip_data: bytes) -> None:
+    """The job's ZIP holds the unit report of every unit of ``SCOPE`` (round 2026-1), and no other."""
+    with zipfile.ZipFile(io.BytesIO(zip_data)) as archive:
+        reports = {name: pdf_text(archive.read(name)) for name in archive.namelist()}
+    assert sorted(reports) == sorted(f"2026-1_{code}.pdf" for code in SCOPE_UNITS)
+    for code, name in SCOPE_UNITS.items():
+        assert f"Volwassenheidsrapport {name} {code}" in reports[f"2026-1_{code}.pdf"]
+
+
+def require_postgresql(database_url: str, what: str) -> None:
+    if make_url(database_url).get_backend_name() != "postgresql":
+        pytest.skip(f"{what} needs TEST_DATABASE_URL to be a PostgreSQL database")
