@@ -8,7 +8,7 @@ Report jobs and their items (one unit report each, the PDF kept in the database)
 also the four tables of the job queue (Huey's PostgresHuey, table prefix ``queue``), written out
 as Huey 3.5 makes them: the application's database user needs no right to create tables at run
 time. They belong to Huey, not to the models (``migrations/env.py`` leaves them out of the
-comparison). SQLite keeps its queue in a file of its own (``instance/queue.sqlite3``).
+comparison). SQLite keeps its queue in a file of its own, beside the database.
 """
 
 import sqlalchemy as sa
