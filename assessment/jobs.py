@@ -154,11 +154,20 @@ def init_app(app: Flask) -> None:
         with app.app_context():
             remove_old(keep)
 
+    @huey.on_shutdown(name="close_connections")
+    def close_connections() -> None:
+        # The queue's own connections of this worker (PostgresHuey keeps one per thread).
+        huey.storage.close()
+
+    parent = os.getpid()
+
     @huey.on_startup(name="fresh_connections")
     def fresh_connections() -> None:
         # A forked worker process must not use the parent's pooled connections (SQLAlchemy's
-        # recipe for engines across a fork: a new pool, the parent's left alone).
-        app.extensions["database"].engine.dispose(close=False)
+        # recipe for engines across a fork: a new pool, the parent's left alone). A worker thread
+        # shares the pool of its process and leaves it alone.
+        if os.getpid() != parent:
+            app.extensions["database"].engine.dispose(close=False)
 
     app.extensions["queue"] = Queue(app, huey, render_report)
 
@@ -280,7 +289,14 @@ class _QuietConsumer(Consumer):  # type: ignore[misc]
 
 
 def start_thread_consumer(app: Flask) -> Consumer:
-    """One worker thread and the scheduler inside this process; ``stop()`` ends them."""
+    """One worker thread and the scheduler inside this process; ``stop_thread_consumer`` ends
+    them."""
     consumer = _QuietConsumer(queue(app).huey, workers=1, worker_type="thread", periodic=True)
     consumer.start()
     return consumer
+
+
+def stop_thread_consumer(consumer: Consumer) -> None:
+    """Let the worker finish its task, then close the queue's connections of this thread too."""
+    consumer.stop(graceful=True)
+    consumer.huey.storage.close()

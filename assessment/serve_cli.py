@@ -30,7 +30,7 @@ def _run(ctx: click.Context, **options: Any) -> None:
         ctx.invoke(flask_run, **options)
     finally:
         if consumer is not None:
-            consumer.stop(graceful=False)
+            jobs.stop_thread_consumer(consumer)
 
 
 run_command = click.Command(

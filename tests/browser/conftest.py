@@ -68,6 +68,7 @@ def live_server(scratch_database_url: str, tmp_path: Path) -> Iterator[LiveServe
         thread.join()
         server.server_close()
         app.extensions["database"].engine.dispose()
+        app.extensions["queue"].huey.storage.close()  # the queue's connection (PostgreSQL, SQLite)
 
 
 @pytest.fixture(scope="session")

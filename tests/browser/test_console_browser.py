@@ -167,7 +167,7 @@ def test_the_report_job_page_follows_the_job_without_reloading_until_the_zip_is_
     try:
         web.page.get_by_role("link", name="Download het ZIP-bestand").wait_for(timeout=90_000)
     finally:
-        consumer.stop(graceful=True)
+        jobs.stop_thread_consumer(consumer)
     assert "Klaar: 1 van 1 rapporten gemaakt." in web.page.locator("main").inner_text()
     assert len(loads) == 1, loads  # the script asked for the progress; one reload, at the end
 

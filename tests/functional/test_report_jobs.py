@@ -300,7 +300,7 @@ def test_the_development_server_makes_reports_with_a_worker_thread_of_its_own(sc
         assert progress["done"] == progress["total"] == 5
         assert len(zip_names(client.get(location + ".zip"))) == 5
     finally:
-        consumer.stop(graceful=True)
+        jobs.stop_thread_consumer(consumer)
         app.extensions["database"].engine.dispose()
 
 
