@@ -202,8 +202,11 @@ def render_item(item_id: int) -> None:
     # End the reading transaction first: on SQLite a transaction that began as a read may not
     # start writing once another process has written ("database is locked" at once).
     session.rollback()
-    report_jobs.finish(item_id, **outcome)
+    job_id = report_jobs.finish(item_id, **outcome)
     session.commit()
+    if job_id is not None:
+        report_jobs.finish_job_if_complete(job_id)
+        session.commit()
 
 
 def recover(app: Flask, timeout: dt.timedelta) -> list[int]:

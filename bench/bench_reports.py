@@ -362,8 +362,8 @@ def batches(app: Flask, config: dict[str, str], round_id: int, unit_ids: list[in
     timeout = max(300.0, 30.0 * len(unit_ids))
     kinds = {"in process": 0, "1 worker": 1, "2 workers": 2}
     runs: dict[str, list[Batch]] = {kind: [] for kind in kinds}
-    in_process_warm = start(app, round_id, scope_id=unit_ids[0])
-    job_queue.run_here(app, in_process_warm[2])  # this process's caches, as after part 1
+    _, _, warm_ids = start(app, round_id, scope_id=unit_ids[0])
+    job_queue.run_here(app, warm_ids)  # this process's caches (fonts, templates), as after part 1
     with tempfile.TemporaryDirectory(prefix="bench_reports_") as folder:
         for index in range(repeat):
             for kind, processes in kinds.items():
@@ -426,6 +426,7 @@ def main() -> None:
     args = parser.parse_args()
     print("command:", shlex.join([Path(sys.argv[0]).as_posix(), *sys.argv[1:]]), flush=True)
     print(f"load average at the start: {load()}")
+    started = time.perf_counter()
 
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # as Ctrl-C: the database is dropped
     with fresh_database(None if args.sqlite else args.server) as url:
@@ -445,8 +446,6 @@ def main() -> None:
             with engine.begin() as connection:
                 migrate.upgrade(connection)
             queue = job_queue.queue(app)
-            if queue.pending():
-                raise SystemExit(f"the queue ({queue.kind}) holds {queue.pending()} messages of another run")
             data = build_round(app, args.units)
             print(
                 f"database {engine.dialect.name}, queue {queue.kind}: one round of {args.units} units, "
@@ -459,6 +458,7 @@ def main() -> None:
                 batches(app, config, data.round_id, data.unit_ids, args.repeat)
         finally:
             engine.dispose()  # before the database is dropped
+    print(f"run time {time.perf_counter() - started:.0f} s")
 
 
 if __name__ == "__main__":

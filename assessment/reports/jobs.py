@@ -219,8 +219,9 @@ def claim(item_id: int) -> ReportJobItem | None:
     return session.get(ReportJobItem, item_id, populate_existing=True)
 
 
-def finish(item_id: int, *, pdf: bytes | None = None, error: str = "") -> None:
-    """Store the item's PDF (done) or why it failed; finish its job when it was the last."""
+def finish(item_id: int, *, pdf: bytes | None = None, error: str = "") -> int | None:
+    """Store the item's PDF (done) or why it failed; return its job's id. The caller commits, then
+    calls ``finish_job_if_complete`` in a new transaction (see there)."""
     values: dict[str, object] = {"finished_at": utcnow()}
     if pdf is not None:
         values.update(status=ItemStatus.DONE, pdf=pdf, size=len(pdf), error="")
@@ -232,14 +233,13 @@ def finish(item_id: int, *, pdf: bytes | None = None, error: str = "") -> None:
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    job_id = session.scalar(select(ReportJobItem.job_id).where(ReportJobItem.id == item_id))
-    if job_id is not None:
-        finish_job_if_complete(job_id)
+    return session.scalar(select(ReportJobItem.job_id).where(ReportJobItem.id == item_id))
 
 
 def finish_job_if_complete(job_id: int) -> None:
-    """Mark the job finished when none of its items waits or runs. Two workers that finish the last
-    two items at once both ask after their own commit; the later one sees both."""
+    """Mark the job finished when none of its items waits or runs. Asked after the item's own
+    commit: two workers that finish the last two items at once both ask after committing, so the
+    later one sees both (asked before, each would see the other's item still running)."""
     unfinished = exists().where(ReportJobItem.job_id == job_id, ReportJobItem.status.in_(UNFINISHED))
     session.execute(
         update(ReportJob)
@@ -300,6 +300,10 @@ def recover(now: dt.datetime, timeout: dt.timedelta, *, queue_empty: bool) -> li
         )
         for job_id in {job for _item, _attempts, job in stalled}:
             finish_job_if_complete(job_id)
+    # A job whose items are all final but that is not marked finished (a race the order in
+    # ``assessment.jobs.render_item`` prevents; a crash between two commits) is finished here.
+    for job_id in list(session.scalars(select(ReportJob.id).where(ReportJob.finished_at.is_(None)))):
+        finish_job_if_complete(job_id)
     lost: list[int] = []
     if queue_empty:
         lost = list(

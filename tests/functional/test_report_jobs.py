@@ -327,6 +327,17 @@ def test_a_report_whose_worker_died_is_made_again_then_given_up(app, app_ctx, fa
     assert db_session.get(ReportJob, job.id).finished_at is not None  # never running for ever
 
 
+def test_a_job_whose_reports_are_all_made_but_not_marked_finished_is_finished(
+    app, app_ctx, factory, brigade, db_session
+):
+    job = factory.report_job(brigade[:1])
+    db_session.get(ReportJob, job.id).finished_at = None  # two workers raced past each other
+    db_session.commit()
+    jobs.recover(app, dt.timedelta(minutes=10))
+    db_session.expire_all()
+    assert db_session.get(ReportJob, job.id).finished_at is not None
+
+
 def test_a_report_that_is_still_being_made_is_left_alone(app, app_ctx, factory, brigade, db_session):
     job = factory.report_job(brigade[:1], status=ItemStatus.RUNNING)
     assert jobs.recover(app, dt.timedelta(minutes=10)) == []
