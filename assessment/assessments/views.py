@@ -13,13 +13,14 @@ from flask import (
     abort,
     flash,
     get_template_attribute,
+    jsonify,
     redirect,
     render_template,
     request,
     url_for,
 )
+from flask_babel import format_time, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
@@ -38,6 +39,7 @@ from assessment.assessments.forms import (
 from assessment.assessments.models import Assessment, AssessmentStatus
 from assessment.auth.access import can_decide, can_fill_in_unit, can_view_unit
 from assessment.auth.services import display_names
+from assessment.db import utcnow
 from assessment.results import questionnaire as plain
 from assessment.results import services as results
 from assessment.results.cache import results_cache
@@ -284,6 +286,71 @@ def theme(assessment_id: int, theme_key: str) -> Any:
         # Without an error or a conflict to show, each question comes from its cached HTML.
         fieldset=question_fieldset if not errors and not conflict else None,
     ), status
+
+
+@bp.route("/assessments/<int:assessment_id>/speerpunten/<theme_key>/autosave", methods=["POST"])
+@login_required
+def autosave(assessment_id: int, theme_key: str) -> Any:
+    """The speerpunt's form, saved by the page's script while the user fills it in (the page
+    works without it): the same access check, CSRF token, version and validation as the form's
+    own save. JSON: the new version and "Opgeslagen om 14:32"; on a conflict the same choice as
+    the form shows (409); otherwise the reason nothing was saved."""
+    assessment, data, current = _load_theme(assessment_id, theme_key)
+    saving = _save(assessment, data, current, request.form)
+    if saving.changed is not None:
+        answers = results.stored_answers(assessment.id)
+        per_theme = results.theme_progress(data, answers)
+        way = get_template_attribute("assessments/_way.html", "theme_state")
+        bar = get_template_attribute("_macros.html", "progress_bar")
+        return _json(
+            {
+                "state": "saved",
+                "version": assessment.version,
+                "message": _("Opgeslagen om %(time)s", time=format_time(utcnow(), "short")),
+                "theme": str(way(per_theme[current.key])),
+                "progress": str(
+                    bar(results.total_progress(per_theme), _("vragen beantwoord in de hele vragenlijst"))
+                ),
+            }
+        )
+    if saving.conflict and saving.form is not None:
+        return _json(_conflict(assessment, current, saving.problem or "", saving.form), 409)
+    reasons = [message for _field, message in saving.form.error_summary()] if saving.form else []
+    reason = " ".join(reasons) or saving.problem or ""
+    return _json(
+        {"state": "refused", "message": _("Niet opgeslagen. %(reason)s", reason=reason)}, saving.status
+    )
+
+
+def _conflict(
+    assessment: Assessment, current: plain.Theme, problem: str, form: AnswersForm
+) -> dict[str, Any]:
+    """The choice the form offers after a refused save, for the page's script: the box at the top
+    and, under each question whose stored answer differs from the user's, what is stored."""
+    answers = results.stored_answers(assessment.id)
+    editors = display_names({a.updated_by_id for a in answers.values()})
+    note = get_template_attribute("assessments/_question.html", "conflict_note")
+    box = get_template_attribute("assessments/_way.html", "conflict_summary")
+    values = form.values()
+    notes = {}
+    for question in current.questions:
+        choice, comment = values.get(question.id, ("", ""))
+        html = str(note(answers.get(question.id), choice, comment, editors)).strip()
+        if html:
+            notes[f"vraag-{question.number}"] = html
+    return {
+        "state": "conflict",
+        "version": assessment.version,
+        "message": _("Niet opgeslagen: iemand anders was u voor. Kies bovenaan wat u wilt doen."),
+        "summary": str(box(problem, assessment, current)),
+        "notes": notes,
+    }
+
+
+def _json(body: dict[str, Any], status: int = 200) -> Any:
+    response = jsonify(body)
+    response.headers["Cache-Control"] = "no-store"
+    return response, status
 
 
 def _saved_message(changed: int) -> str:
