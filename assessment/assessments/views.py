@@ -37,7 +37,7 @@ from assessment.assessments.forms import (
     unknown_answer_fields,
 )
 from assessment.assessments.models import Assessment, AssessmentStatus
-from assessment.auth.access import can_decide, can_fill_in_unit, can_view_unit
+from assessment.auth.access import can_decide, can_fill_in_unit, can_read_all_units, can_view_unit
 from assessment.auth.services import display_names
 from assessment.db import utcnow
 from assessment.results import questionnaire as plain
@@ -109,8 +109,11 @@ def home() -> Any:
         current=current,
         earlier=earlier,
         progress=progress,
-        # "Ga verder" (or "Controleer en dien in") on the card of each assessment he may fill in.
-        next_steps=results.open_questions_of(a for a in current if _may_edit(a)),
+        # "Ga verder" (or "Controleer en dien in") on the card of each assessment he may fill in;
+        # who reads every unit sees a table instead of cards.
+        next_steps=results.open_questions_of(
+            a for a in current if not can_read_all_units(current_user) and _may_edit(a)
+        ),
         # What waits for a coordinator comes first on his home page.
         work=services.worklist() if can_decide(current_user) else None,
     )
