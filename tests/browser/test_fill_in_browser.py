@@ -217,11 +217,15 @@ def test_a_speerpunt_page_fits_a_phone_with_its_navigation_folded(phone):
     width = phone.page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= PHONE_WIDTH, f"the page is {width} px wide on a {PHONE_WIDTH} px screen"
 
-    # The speerpunt navigation folds away: the first question is not below five speerpunten.
+    # The speerpunt navigation and the speerpunt's description fold away: the first question is
+    # not below five speerpunten and a long text.
     nav_link = phone.page.locator("nav.theme-nav li a").first
     expect(nav_link).to_be_hidden()
+    expect(phone.page.locator(".about-theme p")).to_be_hidden()
     phone.page.locator("nav.theme-nav summary").click()
     expect(nav_link).to_be_visible()
+    phone.page.get_by_text("Over dit speerpunt").click()
+    expect(phone.page.locator(".about-theme p")).to_be_visible()
 
 
 def test_the_fill_in_pages_have_no_accessibility_violations_on_a_phone(phone):
@@ -251,6 +255,9 @@ def test_ga_verder_leads_from_the_home_page_to_the_first_open_question(web):
     target = web.page.url.split("#", 1)[1]
     question = web.page.locator(f'[id="{target}"]')
     expect(question).to_be_in_viewport()
+    # On a wide screen nothing is folded: the navigation and the speerpunt's description show.
+    expect(web.page.locator("nav.theme-nav li a").first).to_be_visible()
+    expect(web.page.locator(".about-theme p")).to_be_visible()
     assert question.locator("input:checked").count() == 0, "Ga verder led to an answered question"
     answered_before = web.page.evaluate(
         """(id) => { const all = [...document.querySelectorAll('fieldset.question')];
