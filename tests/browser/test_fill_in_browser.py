@@ -355,6 +355,18 @@ def test_a_chosen_level_and_a_toelichting_are_saved_without_a_button(web):
     expect(again.locator("textarea")).to_have_value("Getraind tijdens de laatste oefening.")
     assert asked == []
 
+    # "Wis antwoord" takes the answer away in place (and saves that too); the toelichting stays.
+    clear = again.get_by_role("button", name=f"Wis antwoord op vraag {number.removeprefix('vraag-')}")
+    with web.page.expect_response(lambda response: response.url.endswith("/autosave")) as saved:
+        clear.click()
+    assert saved.value.status == 200
+    expect(again.locator("input:checked")).to_have_count(0)
+    expect(again.locator('input[type="radio"]').first).to_be_focused()
+    expect(clear).to_be_hidden()
+    web.page.reload()
+    expect(again.locator("input:checked")).to_have_count(0)
+    expect(again.locator("textarea")).to_have_value("Getraind tijdens de laatste oefening.")
+
 
 def test_a_save_after_a_colleagues_shows_the_choice_and_overwrites_nothing(web):
     web.login(REPRESENTATIVE)
