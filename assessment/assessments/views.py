@@ -5,17 +5,31 @@ read side's plain data (``assessment.results``), never from the questionnaire's 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, abort, flash, get_template_attribute, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    get_template_attribute,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import format_time, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
+from werkzeug.datastructures import MultiDict
 
 from assessment import charts, i18n, scoring
 from assessment.assessments import services
 from assessment.assessments.forms import (
+    NO_ANSWER,
+    AnswersForm,
     DecideForm,
     ReturnForm,
     SubmitForm,
@@ -23,8 +37,9 @@ from assessment.assessments.forms import (
     unknown_answer_fields,
 )
 from assessment.assessments.models import Assessment, AssessmentStatus
-from assessment.auth.access import can_decide, can_fill_in_unit, can_view_unit
+from assessment.auth.access import can_decide, can_fill_in_unit, can_read_all_units, can_view_unit
 from assessment.auth.services import display_names
+from assessment.db import utcnow
 from assessment.results import questionnaire as plain
 from assessment.results import services as results
 from assessment.results.cache import results_cache
@@ -94,6 +109,11 @@ def home() -> Any:
         current=current,
         earlier=earlier,
         progress=progress,
+        # "Ga verder" (or "Controleer en dien in") on the card of each assessment he may fill in;
+        # who reads every unit sees a table instead of cards.
+        next_steps=results.open_questions_of(
+            a for a in current if not can_read_all_units(current_user) and _may_edit(a)
+        ),
         # What waits for a coordinator comes first on his home page.
         work=services.worklist() if can_decide(current_user) else None,
     )
@@ -104,13 +124,15 @@ def home() -> Any:
 def overview(assessment_id: int) -> Any:
     assessment = _load(assessment_id)
     data = _questionnaire(assessment)
-    per_theme = results.theme_progress(data, results.stored_answers(assessment.id))
+    answers = results.stored_answers(assessment.id)
+    per_theme = results.theme_progress(data, answers)
     return render_template(
         "assessments/overview.html",
         assessment=assessment,
         data=data,
         per_theme=per_theme,
         progress=results.total_progress(per_theme),
+        next_open=results.next_open_question(data, results.answered_ids(answers)),
         may_edit=_may_edit(assessment),
         may_decide=can_decide(current_user) and assessment.status is AssessmentStatus.SUBMITTED,
         may_review=can_decide(current_user) and assessment.status is not AssessmentStatus.DRAFT,
@@ -132,53 +154,100 @@ def theme_moved(assessment_id: int, theme_key: str) -> Any:
     return redirect(url_for(".theme", assessment_id=assessment_id, theme_key=theme_key), code)
 
 
-@bp.route("/assessments/<int:assessment_id>/speerpunten/<theme_key>", methods=["GET", "POST"])
-@login_required
-def theme(assessment_id: int, theme_key: str) -> Any:
+def _load_theme(assessment_id: int, theme_key: str) -> tuple[Assessment, plain.Questionnaire, plain.Theme]:
     assessment = _load(assessment_id)
     data = _questionnaire(assessment)
     current = data.theme(theme_key)
     if current is None:
         abort(404)
+    return assessment, data, current
+
+
+@dataclass
+class _Saving:
+    """What became of a posted speerpunt form: stored (``changed`` answers) or refused (``problem``)."""
+
+    form: AnswersForm | None
+    changed: int | None = None
+    problem: str | None = None
+    conflict: bool = False
+    status: int = 200
+
+
+def _save(
+    assessment: Assessment, data: plain.Questionnaire, current: plain.Theme, formdata: MultiDict[str, str]
+) -> _Saving:
+    """Check, validate and store one speerpunt's posted answers: the form and the page's script
+    (autosave) both come through here, so they are refused for the same reasons."""
+    if not _may_edit(assessment):
+        if not can_fill_in_unit(current_user, assessment.unit_id):
+            abort(403)
+        return _Saving(None, problem=services.NotEditable(assessment.status).args[0], status=400)
+    form = answers_form(current.questions, formdata=formdata)
+    if unknown_answer_fields(formdata, current.questions):
+        problem = _("Het formulier bevat een vraag die niet bij dit speerpunt hoort. Er is niets opgeslagen.")
+        return _Saving(form, problem=problem, status=400)
+    if not form.validate():
+        return _Saving(form, problem=_("Er is niets opgeslagen. Verbeter de fouten hieronder."), status=400)
+    try:
+        changed = services.save_answers(
+            assessment,
+            form.inputs(),
+            expected_version=form.version.data,
+            user=current_user,
+            question_keys=data.question_keys_by_id,
+        )
+    except services.StaleAssessment as exc:
+        return _Saving(form, problem=str(exc), conflict=True, status=409)
+    except services.AssessmentError as exc:
+        return _Saving(form, problem=str(exc), status=400)
+    return _Saving(form, changed=changed)
+
+
+def _cleared(current: plain.Theme) -> tuple[MultiDict[str, str], plain.Question | None]:
+    """The posted form, with the answer taken away of the question whose "Wis antwoord" button
+    was pressed (without JavaScript a radio button cannot be unchecked)."""
+    formdata: MultiDict[str, str] = request.form
+    wanted = request.form.get("clear", "")
+    question = next((q for q in current.questions if str(q.id) == wanted), None)
+    if question is not None:
+        formdata = request.form.copy()
+        formdata[f"level_{question.id}"] = NO_ANSWER
+    return formdata, question
+
+
+def _return_to(current: plain.Theme) -> str | None:
+    """The question the user came to change from the check page (``?terug=2.3``), if it is one
+    of this speerpunt's: "Opslaan en terug naar controleren" returns to its answer."""
+    number = request.values.get("terug", "")
+    return number if any(q.number == number for q in current.questions) else None
+
+
+@bp.route("/assessments/<int:assessment_id>/speerpunten/<theme_key>", methods=["GET", "POST"])
+@login_required
+def theme(assessment_id: int, theme_key: str) -> Any:
+    assessment, data, current = _load_theme(assessment_id, theme_key)
     may_edit = _may_edit(assessment)
     form = None
     problem, conflict, status = None, False, 200
     version = assessment.version
+    back = _return_to(current)
 
     if request.method == "POST":
-        status = 400
-        if not may_edit:
-            if not can_fill_in_unit(current_user, assessment.unit_id):
-                abort(403)
-            problem = services.NotEditable(assessment.status).args[0]
-        else:
-            form = answers_form(current.questions, formdata=request.form)
-            if unknown_answer_fields(request.form, current.questions):
-                problem = _(
-                    "Het formulier bevat een vraag die niet bij dit speerpunt hoort. Er is niets opgeslagen."
-                )
-            elif form.validate():
-                try:
-                    changed = services.save_answers(
-                        assessment,
-                        form.inputs(),
-                        expected_version=form.version.data,
-                        user=current_user,
-                        question_keys=data.question_keys_by_id,
-                    )
-                except services.StaleAssessment as exc:
-                    # The stored answers are shown beside the user's; a second save is a
-                    # deliberate choice to keep the user's own.
-                    problem, conflict, status = str(exc), True, 409
-                    version = assessment.version
-                except services.AssessmentError as exc:
-                    problem = str(exc)
-                else:
-                    flash(_saved_message(changed), "success")
-                    return redirect(_after_save(assessment, data, current))
+        formdata, cleared = _cleared(current)
+        saving = _save(assessment, data, current, formdata)
+        if saving.changed is not None:
+            if cleared is not None:
+                flash(_("Het antwoord op vraag %(number)s is gewist.", number=cleared.number), "success")
             else:
-                problem = _("Er is niets opgeslagen. Verbeter de fouten hieronder.")
-        if form is not None and not conflict and isinstance(form.version.data, int):
+                flash(_saved_message(saving.changed), "success")
+            return redirect(_after_save(assessment, data, current, back, cleared))
+        form, problem, conflict, status = saving.form, saving.problem, saving.conflict, saving.status
+        if conflict:
+            # The stored answers are shown beside the user's; a second save is a deliberate
+            # choice to keep the user's own.
+            version = assessment.version
+        elif form is not None and isinstance(form.version.data, int):
             # The page shown again keeps the version the user started from: a corrected save
             # after a colleague's must still meet the conflict check, not silently overwrite.
             version = form.version.data
@@ -192,7 +261,9 @@ def theme(assessment_id: int, theme_key: str) -> Any:
         values = {q.id: (a.choice, a.comment) for q in current.questions if (a := answers.get(q.id))}
         errors, summary = {}, []
     per_theme = results.theme_progress(data, answers)
+    answered = results.answered_ids(answers)
     position = data.themes.index(current)
+    first_open = next((q for q in current.questions if q.id not in answered), None)
     return render_template(
         "assessments/theme.html",
         assessment=assessment,
@@ -200,6 +271,10 @@ def theme(assessment_id: int, theme_key: str) -> Any:
         theme=current,
         previous=data.themes[position - 1] if position > 0 else None,
         next=data.themes[position + 1] if position + 1 < len(data.themes) else None,
+        # "Opslaan en volgende" leads to the next speerpunt with open questions, if there is one.
+        following=results.next_open_question(data, answered, after=current),
+        first_open=first_open,
+        back=back,
         version=version,
         values=values,
         errors=errors,
@@ -216,25 +291,117 @@ def theme(assessment_id: int, theme_key: str) -> Any:
     ), status
 
 
+@bp.route("/assessments/<int:assessment_id>/speerpunten/<theme_key>/autosave", methods=["POST"])
+@login_required
+def autosave(assessment_id: int, theme_key: str) -> Any:
+    """The speerpunt's form, saved by the page's script while the user fills it in (the page
+    works without it): the same access check, CSRF token, version and validation as the form's
+    own save. JSON: the new version and "Opgeslagen om 14:32"; on a conflict the same choice as
+    the form shows (409); otherwise the reason nothing was saved."""
+    assessment, data, current = _load_theme(assessment_id, theme_key)
+    saving = _save(assessment, data, current, request.form)
+    if saving.changed is not None:
+        answers = results.stored_answers(assessment.id)
+        per_theme = results.theme_progress(data, answers)
+        way = get_template_attribute("assessments/_way.html", "theme_state")
+        bar = get_template_attribute("_macros.html", "progress_bar")
+        return _json(
+            {
+                "state": "saved",
+                "version": assessment.version,
+                "message": _("Opgeslagen om %(time)s", time=format_time(utcnow(), "short")),
+                "theme": str(way(per_theme[current.key])),
+                "progress": str(
+                    bar(results.total_progress(per_theme), _("vragen beantwoord in de hele vragenlijst"))
+                ),
+            }
+        )
+    if saving.conflict and saving.form is not None:
+        return _json(_conflict(assessment, current, saving.problem or "", saving.form), 409)
+    reasons = [message for _field, message in saving.form.error_summary()] if saving.form else []
+    reason = " ".join(reasons) or saving.problem or ""
+    return _json(
+        {"state": "refused", "message": _("Niet opgeslagen. %(reason)s", reason=reason)}, saving.status
+    )
+
+
+def _conflict(
+    assessment: Assessment, current: plain.Theme, problem: str, form: AnswersForm
+) -> dict[str, Any]:
+    """The choice the form offers after a refused save, for the page's script: the box at the top
+    and, under each question whose stored answer differs from the user's, what is stored."""
+    answers = results.stored_answers(assessment.id)
+    editors = display_names({a.updated_by_id for a in answers.values()})
+    note = get_template_attribute("assessments/_question.html", "conflict_note")
+    box = get_template_attribute("assessments/_way.html", "conflict_summary")
+    values = form.values()
+    notes = {}
+    for question in current.questions:
+        choice, comment = values.get(question.id, ("", ""))
+        html = str(note(answers.get(question.id), choice, comment, editors)).strip()
+        if html:
+            notes[f"vraag-{question.number}"] = html
+    return {
+        "state": "conflict",
+        "version": assessment.version,
+        "message": _("Niet opgeslagen: iemand anders was u voor. Kies bovenaan wat u wilt doen."),
+        "summary": str(box(problem, assessment, current)),
+        "notes": notes,
+    }
+
+
+def _json(body: dict[str, Any], status: int = 200) -> Any:
+    response = jsonify(body)
+    response.headers["Cache-Control"] = "no-store"
+    return response, status
+
+
 def _saved_message(changed: int) -> str:
     if changed == 0:
-        return _("Er was niets gewijzigd.")
+        # Nothing new since the last save (the page's script may have saved it already).
+        return _("Uw antwoorden zijn opgeslagen.")
     return ngettext("%(num)d antwoord opgeslagen.", "%(num)d antwoorden opgeslagen.", changed)
 
 
-def _after_save(assessment: Assessment, data: plain.Questionnaire, current: plain.Theme) -> str:
+def _after_save(
+    assessment: Assessment,
+    data: plain.Questionnaire,
+    current: plain.Theme,
+    back: str | None,
+    cleared: plain.Question | None,
+) -> str:
     action = request.form.get("action", "save")
-    position = data.themes.index(current)
-    if action == "next" and position + 1 < len(data.themes):
-        return url_for(".theme", assessment_id=assessment.id, theme_key=data.themes[position + 1].key)
+    if cleared is not None:
+        action = "save"
+    here = url_for(".theme", assessment_id=assessment.id, theme_key=current.key, terug=back)
+    if action == "next":
+        answered = results.answered_ids(results.stored_answers(assessment.id))
+        following = results.next_open_question(data, answered, after=current)
+        return _question_url(assessment, following) if following else _check_url(assessment)
+    if action == "check":
+        return _check_url(assessment, f"antwoord-{back}" if back else f"speerpunt-{current.number}")
     if action == "overview":
         return url_for(".overview", assessment_id=assessment.id)
-    return url_for(".theme", assessment_id=assessment.id, theme_key=current.key)
+    if cleared is not None:
+        return f"{here}#vraag-{cleared.number}"
+    return here
+
+
+def _question_url(assessment: Assessment, where: results.OpenQuestion) -> str:
+    url = url_for(".theme", assessment_id=assessment.id, theme_key=where.theme.key)
+    return f"{url}#vraag-{where.question.number}"
+
+
+def _check_url(assessment: Assessment, anchor: str | None = None) -> str:
+    url = url_for(".submit", assessment_id=assessment.id)
+    return f"{url}#{anchor}" if anchor else url
 
 
 @bp.route("/assessments/<int:assessment_id>/submit", methods=["GET", "POST"])
 @login_required
 def submit(assessment_id: int) -> Any:
+    """Check your answers: every answer with its level text and toelichting, by speerpunt, each
+    with a link to change it; the open questions first; at the bottom the confirmed submit."""
     assessment = _load(assessment_id)
     if not can_fill_in_unit(current_user, assessment.unit_id):
         abort(403)
@@ -263,6 +430,8 @@ def submit(assessment_id: int) -> Any:
     return render_template(
         "assessments/submit.html",
         assessment=assessment,
+        data=data,
+        answers=answers,
         form=form,
         unanswered=unanswered,
         progress=results.total_progress(results.theme_progress(data, answers)),

@@ -8,7 +8,7 @@ not the round's.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Protocol
@@ -332,6 +332,60 @@ def answered_counts(assessment_ids: list[int]) -> dict[int, int]:
 
 def total_progress(per_theme: Mapping[str, Progress]) -> Progress:
     return Progress(sum(p.answered for p in per_theme.values()), sum(p.total for p in per_theme.values()))
+
+
+# -- the way through the questionnaire ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenQuestion:
+    """Where "Ga verder" leads: an unanswered question and its speerpunt."""
+
+    theme: plain.Theme
+    question: plain.Question
+
+
+def answered_ids(answers: Mapping[int, StoredAnswer]) -> set[int]:
+    """The ids of the questions with a level or n.v.t. among ``answers``."""
+    return {question_id for question_id, answer in answers.items() if answer.is_answered}
+
+
+def next_open_question(
+    data: plain.Questionnaire, answered: Container[int], *, after: plain.Theme | None = None
+) -> OpenQuestion | None:
+    """Return the first unanswered question of the first unfinished speerpunt, or None.
+
+    Without ``after`` the speerpunten are searched from the first; with it, from the one after
+    ``after`` round to the one before it (``after`` itself is left out: "Opslaan en volgende").
+    """
+    themes = data.themes
+    if after is not None:
+        position = themes.index(after)
+        themes = themes[position + 1 :] + themes[:position]
+    for theme in themes:
+        for question in theme.questions:
+            if question.id not in answered:
+                return OpenQuestion(theme, question)
+    return None
+
+
+def open_questions_of(assessments: Iterable[Assessment]) -> dict[int, OpenQuestion | None]:
+    """Return per assessment id where its "Ga verder" leads (None: all answered), in one query
+    whatever the number of assessments (the questionnaires are cached)."""
+    assessments = list(assessments)
+    if not assessments:
+        return {}
+    answered: dict[int, set[int]] = {a.id: set() for a in assessments}
+    rows = session.execute(
+        select(Answer.assessment_id, Answer.question_id)
+        .where(Answer.assessment_id.in_(list(answered)))
+        .where(or_(Answer.level.is_not(None), Answer.is_not_applicable))
+    )
+    for assessment_id, question_id in rows:
+        answered[assessment_id].add(question_id)
+    return {
+        a.id: next_open_question(plain.load(a.round.questionnaire_id), answered[a.id]) for a in assessments
+    }
 
 
 def assessment_result(

@@ -27,7 +27,7 @@ from tests.helpers import WebClient, text_of
 
 LOGIN = "login"  # sent to the login page (302 to /login?next=...)
 DONE = "done"  # 302 back into the app, and the change is made
-MADE = "made"  # 200 with a page that shows the result (a one-time link), and the change is made
+MADE = "made"  # 200 with a page (a one-time link) or JSON (autosave) that shows the result, and the change is made
 
 ROLES = ("anonymous", "own_rep", "other_rep", "lead", "coordinator", "admin")
 
@@ -42,6 +42,7 @@ MATRIX: dict[str, tuple[Any, ...]] = {
     "GET /assessments/{draft}":                (LOGIN,    200,     404,       200,  200,         200),
     "GET /assessments/{draft}/speerpunten/thema-1":        (LOGIN,    200,     404,       200,  200,         200),
     "POST /assessments/{draft}/speerpunten/thema-1":       (LOGIN,    DONE,    404,       403,  403,         DONE),
+    "POST /assessments/{draft}/speerpunten/thema-1/autosave": (LOGIN, MADE,  404,       403,  403,         MADE),
     "GET /assessments/{draft}/thema-1":        (LOGIN,    301,     404,       301,  301,         301),
     "POST /assessments/{draft}/thema-1":       (LOGIN,    308,     404,       308,  308,         308),
     "GET /assessments/{draft}/submit":         (LOGIN,    200,     404,       403,  403,         200),
@@ -169,6 +170,8 @@ def form_for(request: str, world: World) -> dict[str, Any]:
     first_question = world.draft.round.questionnaire.themes[0].questions[0]
     if request.endswith("/thema-1"):
         return {"version": world.draft.version, "action": "save", f"level_{first_question.id}": "3"}
+    if request.endswith("/thema-1/autosave"):  # the page's script: the form's fields, no button
+        return {"version": world.draft.version, f"level_{first_question.id}": "3"}
     if request.endswith("/submit"):
         return {"version": world.draft.version}
     if request.endswith("/approve"):
@@ -243,6 +246,9 @@ def stored(db_session, world: World) -> tuple[Any, ...]:
 
 EFFECTS: dict[str, Callable[[Any, World, WebClient], bool]] = {
     "POST /assessments/{draft}/speerpunten/thema-1": lambda db, w, client: (
+        db.get(Assessment, w.draft.id).answers[0].level == 3
+    ),
+    "POST /assessments/{draft}/speerpunten/thema-1/autosave": lambda db, w, client: (
         db.get(Assessment, w.draft.id).answers[0].level == 3
     ),
     "POST /assessments/{draft}/submit": lambda db, w, client: (

@@ -449,3 +449,47 @@ def test_every_write_that_changes_the_figures_raises_the_rounds_results_version(
 
     db.session.refresh(round_)
     assert round_.results_version > before
+
+
+# -- the way through ----------------------------------------------------------------------------
+
+
+def where_next(setting: Setting, **kwargs: Any) -> str | None:
+    """The number of the question "Ga verder" (or "Opslaan en volgende") leads to."""
+    data = plain.load(setting.assessment.round.questionnaire_id)
+    answered = results.answered_ids(results.stored_answers(setting.assessment.id))
+    after = data.theme(kwargs["after"]) if "after" in kwargs else None
+    found = results.next_open_question(data, answered, after=after)
+    return found.question.number if found else None
+
+
+def test_ga_verder_leads_to_the_first_open_question_of_the_first_unfinished_speerpunt(setting):
+    assert where_next(setting) == "1.1"
+    save(setting, {0: AnswerInput(3), 2: AnswerInput(comment="Alleen een toelichting")})
+    assert where_next(setting) == "1.2"
+    save(setting, {1: AnswerInput(not_applicable=True)})  # n.v.t. is an answer
+    assert where_next(setting) == "2.1"  # a toelichting alone is not
+    save(setting, {2: AnswerInput(1), 3: AnswerInput(5)})
+    assert where_next(setting) is None
+
+
+def test_the_next_unfinished_speerpunt_is_searched_after_the_current_one_and_round(setting):
+    save(setting, {2: AnswerInput(3), 3: AnswerInput(3)})  # speerpunt 2 is complete, 1 is not
+    # From speerpunt 1 only the others are searched, and speerpunt 2 has nothing open.
+    assert where_next(setting, after="thema-1") is None
+    # From speerpunt 2 the search goes round to speerpunt 1.
+    assert where_next(setting, after="thema-2") == "1.1"
+
+
+def test_where_ga_verder_leads_takes_one_query_for_one_assessment_or_many(factory, setting, count_queries):
+    other = submitted(factory, setting, AssessmentStatus.DRAFT)
+    save(setting, {0: AnswerInput(3), 1: AnswerInput(2)})
+    results.open_questions_of([setting.assessment])  # the questionnaire is cached from here on
+    with count_queries as counted:
+        found = results.open_questions_of([setting.assessment, other])
+    assert counted.count == 1
+    assert {k: v.question.number if v else None for k, v in found.items()} == {
+        setting.assessment.id: "2.1",
+        other.id: "1.1",
+    }
+    assert results.open_questions_of([]) == {}
