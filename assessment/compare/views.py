@@ -18,8 +18,8 @@ def _dashboard(code: str) -> services.Dashboard:
     round_ = next((r for r in rounds if r.code == code.strip()), None)
     if round_ is None:
         abort(404)
-    filters, problems = services.parse_filters(request.args)
-    return services.dashboard(round_, filters, problems, rounds=rounds)
+    filters, problems, errors = services.parse_filters(request.args)
+    return services.dashboard(round_, filters, problems, errors, rounds=rounds)
 
 
 @bp.route("/compare")
@@ -48,7 +48,7 @@ def dashboard(round_code: str) -> Any:
         axes = [f"{i}. {t.title}" for i, t in enumerate(data.themes, start=1)]
         series = [
             charts.Series(
-                f"{u.code}",
+                u.name,
                 [
                     (u.result.theme(t.key).score if u.result and u.result.theme(t.key) else None)
                     for t in data.themes
@@ -85,11 +85,12 @@ def dashboard(round_code: str) -> Any:
         title=_("Mediaan van Defensie per speerpunt per ronde"),
         description=charts.describe_series([r.code for r in trend_rounds], trend_series),
     )
+    trend_unit = board.unit_name(board.filters.trend_unit)
     unit_chart = None
-    if board.filters.trend_unit and any(r.unit_overall is not None for r in trend_rounds):
+    if trend_unit and any(r.unit_overall is not None for r in trend_rounds):
         unit_series = [
             charts.Series(
-                _("Totaalscore %(unit)s", unit=board.filters.trend_unit),
+                _("Totaalscore %(unit)s", unit=trend_unit),
                 [r.unit_overall for r in trend_rounds],
                 charts.UNIT,
             ),
@@ -100,10 +101,10 @@ def dashboard(round_code: str) -> Any:
             unit_series,
             levels=levels,
             chart_id="trend-unit",
-            title=_("Totaalscore van %(unit)s tegen de mediaan van Defensie", unit=board.filters.trend_unit),
+            title=_("Totaalscore van %(unit)s tegen de mediaan van Defensie", unit=trend_unit),
             description=charts.describe_series([r.code for r in trend_rounds], unit_series),
         )
-    return render_template(
+    page = render_template(
         "compare/dashboard.html",
         board=board,
         rounds=board.rounds,
@@ -114,8 +115,21 @@ def dashboard(round_code: str) -> Any:
         trend_rounds=trend_rounds,
         trend_chart=trend_chart,
         unit_chart=unit_chart,
+        trend_unit=trend_unit,
+        error_links=_error_links(board),
         min_units=minimum,
     )
+    # A choice that cannot be shown is an error at its field, as a form's would be.
+    return page, 400 if board.errors else 200
+
+
+def _error_links(board: services.Dashboard) -> list[tuple[str, str]]:
+    """(id of the field's first choice, message) for the error summary at the top of the page."""
+    first_choice = {
+        services.STATUS_FIELD: f"status-{next(iter(services.AssessmentStatus)).value}",
+        services.OVERLAY_FIELD: f"vergelijk-{board.units_for_choice[0][0]}" if board.units_for_choice else "",
+    }
+    return [(first_choice[field], message) for field, message in board.errors.items()]
 
 
 @bp.route("/compare/<round_code>/export.csv")
