@@ -59,13 +59,19 @@ def dashboard(round_code: str) -> Any:
         ]
         if any(m is not None for m in medians):
             series.append(charts.Series(_("Mediaan Defensie"), medians, charts.MEDIAN))
-        overlay_chart = charts.radar(
-            axes,
-            series,
-            levels=levels,
-            chart_id="overlay",
-            title=_("Vergelijking van de gekozen eenheden per speerpunt"),
-            description=charts.describe_series(axes, series),
+        overlay_chart = charts.responsive(
+            *(
+                charts.radar(
+                    axes,
+                    series,
+                    levels=levels,
+                    chart_id="overlay",
+                    title=_("Vergelijking van de gekozen eenheden per speerpunt"),
+                    description=charts.describe_series(axes, series),
+                    compact=compact,
+                )
+                for compact in (False, True)
+            )
         )
 
     trend_rounds = services.trend(board, board.filters.trend_unit)
@@ -77,13 +83,19 @@ def dashboard(round_code: str) -> Any:
         )
         for i, t in enumerate(data.themes, start=1)
     ]
-    trend_chart = charts.lines(
-        [r.code for r in trend_rounds],
-        trend_series,
-        levels=levels,
-        chart_id="trend",
-        title=_("Mediaan van Defensie per speerpunt per ronde"),
-        description=charts.describe_series([r.code for r in trend_rounds], trend_series),
+    trend_chart = charts.responsive(
+        *(
+            charts.lines(
+                [r.code for r in trend_rounds],
+                trend_series,
+                levels=levels,
+                chart_id="trend",
+                title=_("Mediaan van Defensie per speerpunt per ronde"),
+                description=charts.describe_series([r.code for r in trend_rounds], trend_series),
+                compact=compact,
+            )
+            for compact in (False, True)
+        )
     )
     trend_unit = board.unit_name(board.filters.trend_unit)
     unit_chart = None
@@ -96,13 +108,19 @@ def dashboard(round_code: str) -> Any:
             ),
             charts.Series(_("Mediaan Defensie"), [r.overall_median for r in trend_rounds], charts.MEDIAN),
         ]
-        unit_chart = charts.lines(
-            [r.code for r in trend_rounds],
-            unit_series,
-            levels=levels,
-            chart_id="trend-unit",
-            title=_("Totaalscore van %(unit)s tegen de mediaan van Defensie", unit=trend_unit),
-            description=charts.describe_series([r.code for r in trend_rounds], unit_series),
+        unit_chart = charts.responsive(
+            *(
+                charts.lines(
+                    [r.code for r in trend_rounds],
+                    unit_series,
+                    levels=levels,
+                    chart_id="trend-unit",
+                    title=_("Totaalscore van %(unit)s tegen de mediaan van Defensie", unit=trend_unit),
+                    description=charts.describe_series([r.code for r in trend_rounds], unit_series),
+                    compact=compact,
+                )
+                for compact in (False, True)
+            )
         )
     page = render_template(
         "compare/dashboard.html",
