@@ -119,18 +119,35 @@ def radar(
     chart_id: str,
     title: str,
     description: str = "",
+    compact: bool = False,
 ) -> Markup:
     """A radar (spider) chart: one axis per label, rings at each scale level.
 
     A series value of None (no score) leaves a gap in that series' outline instead of pretending
     a zero. With fewer than three axes the chart still draws (as a line or a point).
+
+    ``compact`` draws it for a narrow screen (see ``responsive``): the axes carry only their
+    numbers, a key under the chart names them, and the legend has one series a line.
     """
     n = len(axes)
     top = max(levels) if levels else 1
-    width, radius, cx = 640, 165, 320
-    cy = radius + 62
-    legend_parts, legend_height = _legend(series, 20, 2 * radius + 150, width - 40)
-    height = 2 * radius + 150 + legend_height
+    if compact:
+        chart_id = f"{chart_id}-{COMPACT}"
+        width, radius, cx = COMPACT_WIDTH, 118, COMPACT_WIDTH / 2
+        cy = radius + 34
+        # under the lowest axis number (at 1.13 radius), the key and then the legend
+        lowest = max(
+            (cy + radius * 1.13 * math.sin(-math.pi / 2 + 2 * math.pi * i / n) for i in range(n)), default=cy
+        )
+        key_parts, key_height = _key(axes, 10, lowest + 22, width - 20)
+        legend_parts, legend_height = _legend_column(series, 10, lowest + 22 + key_height, width - 20)
+        height = lowest + 22 + key_height + legend_height
+    else:
+        width, radius, cx = 640, 165, 320
+        cy = radius + 62
+        key_parts = []
+        legend_parts, legend_height = _legend(series, 20, 2 * radius + 150, width - 40)
+        height = 2 * radius + 150 + legend_height
 
     def point(index: int, value: float) -> tuple[float, float]:
         angle = -math.pi / 2 + 2 * math.pi * index / max(n, 1)
@@ -154,7 +171,8 @@ def radar(
             )
         lx, ly = point(0, level)
         parts.append(
-            f'<text x="{_fmt(lx + 4)}" y="{_fmt(ly + 4)}" font-size="11" fill="#595959">{level}</text>'
+            f'<text x="{_fmt(lx + 4)}" y="{_fmt(ly + 4)}" font-size="{COMPACT_FONT - 1 if compact else 11}" '
+            f'fill="#595959">{level}</text>'
         )
     # axes and their labels
     for i, label in enumerate(axes):
@@ -162,6 +180,12 @@ def radar(
         parts.append(f'<line x1="{cx}" y1="{_fmt(cy)}" x2="{_fmt(x)}" y2="{_fmt(y)}" stroke="#cccccc"/>')
         lx, ly = point(i, top * 1.13)
         anchor = "middle" if abs(lx - cx) < 20 else ("start" if lx > cx else "end")
+        if compact:
+            parts.append(
+                f'<text x="{_fmt(lx)}" y="{_fmt(ly + 5)}" font-size="{COMPACT_FONT + 1}" font-weight="bold" '
+                f'text-anchor="{anchor}">{escape(_axis_number(label, i))}</text>'
+            )
+            continue
         lines = textwrap.wrap(label, 24) or [""]
         dy0 = -7 * (len(lines) - 1) if ly < cy - 20 else (0 if ly > cy + 20 else -7 * (len(lines) - 1) / 2)
         spans = "".join(
@@ -184,6 +208,7 @@ def radar(
         else:
             closing = [(points[-1], points[0])] if n >= 3 else []
             parts += _points(points, item.style, pairs=[*itertools.pairwise(points), *closing])
+    parts += key_parts
     parts += legend_parts
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 (every text above went through escape())
@@ -197,6 +222,7 @@ def result_radar(
     medians: Mapping[str, float | None],
     levels: Sequence[int],
     chart_id: str = "radar",
+    compact: bool = False,
 ) -> Markup:
     """The unit's radar: its score, its target and (where shown) the Defensie median per theme."""
     axes = [f"{i}. {theme.title}" for i, theme in enumerate(result.themes, start=1)]
@@ -213,6 +239,7 @@ def result_radar(
         chart_id=chart_id,
         title=_("Score per speerpunt van %(unit)s", unit=unit_name),
         description=describe_series(axes, series),
+        compact=compact,
     )
 
 
@@ -417,15 +444,28 @@ def lines(
     chart_id: str,
     title: str,
     description: str = "",
+    compact: bool = False,
 ) -> Markup:
     """A line chart over rounds: x = ``labels`` (oldest first), y = the scale. A missing value
-    breaks the line; every point carries its series' marker."""
+    breaks the line; every point carries its series' marker.
+
+    ``compact`` draws it for a narrow screen (see ``responsive``): larger text, one series a line
+    in the legend, and only as many round labels as fit side by side."""
     top = max(levels) if levels else 1
-    left, right, plot_top, plot_height = 50, 620, 20, 220
-    width = 640
-    legend_parts, legend_height = _legend(series, 10, plot_top + plot_height + 50, width - 20)
-    height = plot_top + plot_height + 50 + legend_height
+    if compact:
+        chart_id = f"{chart_id}-{COMPACT}"
+        width, left, right, plot_top, plot_height = COMPACT_WIDTH, 30, COMPACT_WIDTH - 36, 16, 170
+        font = small = COMPACT_FONT - 1
+        legend_parts, legend_height = _legend_column(series, 10, plot_top + plot_height + 46, width - 20)
+    else:
+        width, left, right, plot_top, plot_height = 640, 50, 620, 20, 220
+        font, small = 11.5, 11
+        legend_parts, legend_height = _legend(series, 10, plot_top + plot_height + 50, width - 20)
+    height = plot_top + plot_height + (46 if compact else 50) + legend_height
     step = (right - left) / max(1, len(labels) - 1) if len(labels) > 1 else 0
+    # Every n-th round label, so that no two overlap (a label is about 0.6 em a character).
+    widest = max((len(label) for label in labels), default=0) * 0.6 * font + 8
+    every = max(1, math.ceil(widest / step)) if step else 1
 
     def xy(index: int, value: float) -> tuple[float, float]:
         x = left + index * step if len(labels) > 1 else (left + right) / 2
@@ -441,12 +481,14 @@ def lines(
         _x, y = xy(0, level)
         parts.append(f'<line x1="{left}" y1="{_fmt(y)}" x2="{right}" y2="{_fmt(y)}" stroke="#dddddd"/>')
         parts.append(
-            f'<text x="{left - 8}" y="{_fmt(y + 4)}" font-size="11" text-anchor="end" fill="#595959">{level}</text>'
+            f'<text x="{left - 8}" y="{_fmt(y + 4)}" font-size="{small}" text-anchor="end" fill="#595959">{level}</text>'
         )
     for i, label in enumerate(labels):
+        if (len(labels) - 1 - i) % every:  # counted from the latest round, which is always named
+            continue
         x, _y = xy(i, 0)
         parts.append(
-            f'<text x="{_fmt(x)}" y="{plot_top + plot_height + 20}" font-size="11.5" text-anchor="middle">'
+            f'<text x="{_fmt(x)}" y="{plot_top + plot_height + 20}" font-size="{font}" text-anchor="middle">'
             f"{escape(label)}</text>"
         )
     for item in series:
@@ -455,3 +497,65 @@ def lines(
     parts += legend_parts
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 (every text above went through escape())
+
+
+# -- narrow screens -------------------------------------------------------------------------------
+# A drawing made for 640 wide shrinks to about half on a phone, and its text with it. So a page
+# sends a chart twice: as drawn for print and wide screens, and drawn for 360 wide with text of at
+# least 13 (11 px or more on a 300 px wide phone); its style sheet shows the one that fits.
+
+COMPACT = "smal"
+COMPACT_WIDTH = 360
+COMPACT_FONT = 14
+
+
+def responsive(wide: Markup, compact: Markup) -> Markup:
+    """Both drawings of one chart, each in its own box (``chart-wide``, ``chart-compact``) for the
+    page's style sheet to choose from; PDFs use the wide drawing alone."""
+    return Markup('<div class="chart-wide">{}</div><div class="chart-compact">{}</div>').format(wide, compact)
+
+
+def _axis_number(label: str, index: int) -> str:
+    """The number an axis label starts with ("2" for "2. Digitaal fundament"), else its place."""
+    head = label.split(" ", 1)[0].rstrip(".")
+    return head if head.replace(".", "").isdigit() else str(index + 1)
+
+
+def _wrapped(text: str, x: float, y: float, width: float, font: float) -> tuple[str, float]:
+    """``text`` in lines that fit ``width`` (about 0.6 em a character), first baseline at y;
+    returns the <text> element and the height it takes."""
+    lines = textwrap.wrap(text, max(8, int(width / (0.6 * font)))) or [""]
+    leading = round(font * 1.3, 1)
+    spans = "".join(
+        f'<tspan x="{_fmt(x)}" dy="{0 if j == 0 else _fmt(leading)}">{escape(line)}</tspan>'
+        for j, line in enumerate(lines)
+    )
+    return f'<text x="{_fmt(x)}" y="{_fmt(y)}" font-size="{COMPACT_FONT}">{spans}</text>', leading * len(
+        lines
+    )
+
+
+def _key(labels: Sequence[str], x: float, y: float, width: float) -> tuple[list[str], float]:
+    """The full axis labels under a compact chart, one a paragraph; returns parts and height."""
+    parts, used = [], 0.0
+    for label in labels:
+        text, height = _wrapped(label, x, y + used + COMPACT_FONT, width, COMPACT_FONT)
+        parts.append(text)
+        used += height + 4
+    return parts, used + 10
+
+
+def _legend_column(series: Sequence[Series], x: float, y: float, width: float) -> tuple[list[str], float]:
+    """A legend with one series a line (its name wrapped beside its symbol); returns the SVG parts
+    and the height used."""
+    parts, used = [], 0.0
+    for item in series:
+        cy = y + used + 9
+        parts.append(
+            f'<line x1="{_fmt(x)}" y1="{_fmt(cy)}" x2="{_fmt(x + 24)}" y2="{_fmt(cy)}" {_line_attrs(item.style)}/>'
+        )
+        parts.append(_marker(item.style.marker, x + 12, cy, item.style))
+        text, height = _wrapped(item.name, x + 32, cy + 5, width - 32, COMPACT_FONT)
+        parts.append(text)
+        used += max(height, 18) + 6
+    return parts, used

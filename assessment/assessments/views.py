@@ -590,6 +590,18 @@ def results_page(assessment_id: int) -> Any:
         medians=medians,
         levels=[s.level for s in data.scale],
     )
+    # A phone gets a drawing made for its width, so that the labels stay legible.
+    radar = charts.responsive(
+        radar,
+        charts.result_radar(
+            result,
+            unit_code=assessment.unit.code,
+            unit_name=assessment.unit.name,
+            medians=medians,
+            levels=[s.level for s in data.scale],
+            compact=True,
+        ),
+    )
     return render_template(
         "assessments/results.html",
         assessment=assessment,

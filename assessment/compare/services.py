@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from assessment import i18n, scoring
+from assessment import formatting, i18n, scoring
 from assessment.assessments.models import AssessmentStatus
 from assessment.db import session
 from assessment.results import services as results
@@ -21,6 +21,12 @@ from assessment.units.models import Unit
 
 DEFAULT_STATUSES = (AssessmentStatus.SUBMITTED, AssessmentStatus.APPROVED)
 MIN_OVERLAY, MAX_OVERLAY = 2, 6
+# A heat-map cell is marked when its score lies more than this many levels under the target: a
+# mark on every cell a hair below target would mark almost all of them, and so mark nothing.
+MARK_GAP = 0.5
+
+# The fields of the dashboard's forms that can be wrong, by the id of the element to link to.
+STATUS_FIELD, OVERLAY_FIELD = "status", "vergelijk"
 
 
 @dataclass(frozen=True)
@@ -52,32 +58,43 @@ class Filters:
         return {k: v for k, v in values.items() if v not in (None, "", [])}
 
 
-def parse_filters(args: object) -> tuple[Filters, list[str]]:
-    """Read the filters from request arguments (a MultiDict); return them and any problems."""
+def parse_filters(args: object) -> tuple[Filters, list[str], dict[str, str]]:
+    """Read the filters from request arguments (a MultiDict).
+
+    Returns the filters, notices about what was ignored (hand-made addresses), and errors by
+    form field: an empty status choice (the filter form always sends an empty ``status``, so a
+    form with no status ticked sends only that) and an overlay of too few or too many units. An
+    address without any ``status`` shows the default statuses.
+    """
     get = args.get  # type: ignore[attr-defined]
     getlist = args.getlist  # type: ignore[attr-defined]
     problems = []
+    errors = {}
     statuses = []
-    for value in getlist("status"):
+    given = getlist("status")
+    for value in filter(None, given):
         try:
             statuses.append(AssessmentStatus(value))
         except ValueError:
             problems.append(_("Onbekende status '%(status)s' genegeerd.", status=value))
+    chosen = tuple(dict.fromkeys(statuses))
+    if given and not any(given):
+        errors[STATUS_FIELD] = _("Kies minstens één status.")
+    elif not chosen:
+        chosen = DEFAULT_STATUSES
     overlay = tuple(dict.fromkeys(code.strip().upper() for code in getlist("vergelijk") if code.strip()))
     if overlay and not MIN_OVERLAY <= len(overlay) <= MAX_OVERLAY:
-        problems.append(
-            _(
-                "Kies %(low)s tot %(high)s eenheden om te vergelijken (u koos er %(chosen)s).",
-                low=MIN_OVERLAY,
-                high=MAX_OVERLAY,
-                chosen=len(overlay),
-            )
+        errors[OVERLAY_FIELD] = _(
+            "Kies %(low)s tot %(high)s eenheden om te vergelijken (u koos er %(chosen)s).",
+            low=MIN_OVERLAY,
+            high=MAX_OVERLAY,
+            chosen=len(overlay),
         )
     return (
         Filters(
             unit=(get("eenheid") or "").strip().upper() or None,
             with_subunits=get("sub", "1") != "0",
-            statuses=tuple(dict.fromkeys(statuses)) or DEFAULT_STATUSES,
+            statuses=chosen,
             theme=(get("speerpunt") or "").strip() or None,
             sort=(get("sorteer") or "name").strip(),
             descending=get("richting") == "af",
@@ -85,6 +102,7 @@ def parse_filters(args: object) -> tuple[Filters, list[str]]:
             trend_unit=(get("trend") or "").strip().upper() or None,
         ),
         problems,
+        errors,
     )
 
 
@@ -120,12 +138,24 @@ class Column:
 @dataclass(frozen=True)
 class Cell:
     score: float | None
-    below_target: bool
+    target: float | None
+    below_target: bool  # any distance under the target (the exports say so)
+    marked: bool  # far enough under the target to be marked on the heat map (see far_below_target)
     heat: int | None  # 0..6 on the colour scale; None without a score
+
+
+def far_below_target(score: float | None, target: float | None) -> bool:
+    """Whether a heat-map cell is marked: its score, rounded to one decimal as the page shows it,
+    lies more than MARK_GAP (half a level) under the target. With target 3, a shown 2,4 is marked,
+    a shown 2,5 is not; so the mark always agrees with the figure the reader sees."""
+    if score is None or target is None:
+        return False
+    return target - formatting.round_half_up(score, 1) > MARK_GAP + 1e-9
 
 
 @dataclass(frozen=True)
 class Row:
+    assessment_id: int
     unit_id: int
     unit_code: str
     unit_name: str
@@ -140,6 +170,7 @@ class Row:
 
 @dataclass(frozen=True)
 class Participation:
+    assessment_id: int
     unit_code: str
     unit_name: str
     status: AssessmentStatus
@@ -167,6 +198,14 @@ class Dashboard:
     rounds: tuple[Round, ...]  # every round, newest first (for the choice and the trend)
     figures: dict[int, results.RoundFigures]  # of every round, by round id
     problems: list[str] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)  # form field → what is wrong with it
+    overlay_notes: list[str] = field(default_factory=list)  # shown beside the overlay
+
+    def unit_name(self, code: str | None) -> str | None:
+        """The name of a unit in this round, by its code (the code itself when unknown)."""
+        if code is None:
+            return None
+        return dict(self.units_for_choice).get(code, code)
 
 
 HEAT_STEPS = 6
@@ -185,13 +224,19 @@ def all_rounds() -> list[Round]:
 
 
 def dashboard(
-    round_: Round, filters: Filters, problems: list[str] | None = None, *, rounds: Sequence[Round] = ()
+    round_: Round,
+    filters: Filters,
+    problems: list[str] | None = None,
+    errors: dict[str, str] | None = None,
+    *,
+    rounds: Sequence[Round] = (),
 ) -> Dashboard:
     """Return the heat map, benchmark rows and participation for ``filters`` on ``round_``.
 
     ``rounds`` (every round, for the trend) are scored in the same few queries as ``round_``.
     """
     problems = list(problems or [])
+    errors = dict(errors or {})
     rounds = tuple(rounds) or (round_,)
     figures = results.figures_for_rounds([round_, *(r for r in rounds if r.id != round_.id)], i18n.current())
     current = figures[round_.id]
@@ -217,24 +262,29 @@ def dashboard(
     scored = [s for s in current.scored(filters.statuses) if scope is None or s.unit_id in scope]
     lowest, top = data.lowest_level, data.top_level
 
-    def values(result: scoring.AssessmentResult) -> list[tuple[float | None, bool]]:
+    def values(result: scoring.AssessmentResult) -> list[tuple[float | None, float | None]]:
+        """(score, target) per column: a speerpunt's own, or a capability's with its speerpunt's target."""
         if drilled is None:
-            return [(t.score, bool(t.gap)) if (t := result.theme(c.key)) else (None, False) for c in columns]
+            return [(t.score, t.target) if (t := result.theme(c.key)) else (None, None) for c in columns]
         theme = result.theme(drilled.key)
         out = []
         for column in columns:
             capability = next((c for c in theme.capabilities if c.key == column.key), None) if theme else None
-            score = capability.score if capability else None
-            out.append((score, score is not None and theme is not None and score < theme.target))
+            out.append((capability.score if capability else None, theme.target if theme else None))
         return out
+
+    def cell(score: float | None, target: float | None) -> Cell:
+        below = score is not None and target is not None and score < target
+        return Cell(score, target, below, far_below_target(score, target), heat_step(score, lowest, top))
 
     overall_stats = scoring.quartiles([s.result.score for s in scored if s.result.score is not None])
     rows = []
     for s in scored:
         unit = by_id[s.unit_id]
-        cells = tuple(Cell(v, below, heat_step(v, lowest, top)) for v, below in values(s.result))
+        cells = tuple(cell(score, target) for score, target in values(s.result))
         rows.append(
             Row(
+                assessment_id=s.assessment_id,
                 unit_id=unit.id,
                 unit_code=unit.code,
                 unit_name=unit.name,
@@ -256,7 +306,9 @@ def dashboard(
     participation = tuple(
         sorted(
             (
-                Participation(s.unit_code, s.unit_name, s.status, s.result.answered, s.result.total)
+                Participation(
+                    s.assessment_id, s.unit_code, s.unit_name, s.status, s.result.answered, s.result.total
+                )
                 for s in current.assessments
                 if scope is None or s.unit_id in scope
             ),
@@ -278,6 +330,7 @@ def dashboard(
         rounds=rounds,
         figures=figures,
         problems=problems,
+        errors=errors,
     )
 
 
@@ -318,7 +371,7 @@ def overlay(dashboard: Dashboard) -> list[OverlayUnit]:
     names = dict(dashboard.units_for_choice)
     unknown = [code for code in dashboard.filters.overlay if code not in names]
     if unknown:
-        dashboard.problems.append(
+        dashboard.overlay_notes.append(
             _("Niet in deze ronde, dus niet vergeleken: %(units)s.", units=", ".join(unknown))
         )
     return [

@@ -18,8 +18,8 @@ def _dashboard(code: str) -> services.Dashboard:
     round_ = next((r for r in rounds if r.code == code.strip()), None)
     if round_ is None:
         abort(404)
-    filters, problems = services.parse_filters(request.args)
-    return services.dashboard(round_, filters, problems, rounds=rounds)
+    filters, problems, errors = services.parse_filters(request.args)
+    return services.dashboard(round_, filters, problems, errors, rounds=rounds)
 
 
 @bp.route("/compare")
@@ -48,7 +48,7 @@ def dashboard(round_code: str) -> Any:
         axes = [f"{i}. {t.title}" for i, t in enumerate(data.themes, start=1)]
         series = [
             charts.Series(
-                f"{u.code}",
+                u.name,
                 [
                     (u.result.theme(t.key).score if u.result and u.result.theme(t.key) else None)
                     for t in data.themes
@@ -59,13 +59,19 @@ def dashboard(round_code: str) -> Any:
         ]
         if any(m is not None for m in medians):
             series.append(charts.Series(_("Mediaan Defensie"), medians, charts.MEDIAN))
-        overlay_chart = charts.radar(
-            axes,
-            series,
-            levels=levels,
-            chart_id="overlay",
-            title=_("Vergelijking van de gekozen eenheden per speerpunt"),
-            description=charts.describe_series(axes, series),
+        overlay_chart = charts.responsive(
+            *(
+                charts.radar(
+                    axes,
+                    series,
+                    levels=levels,
+                    chart_id="overlay",
+                    title=_("Vergelijking van de gekozen eenheden per speerpunt"),
+                    description=charts.describe_series(axes, series),
+                    compact=compact,
+                )
+                for compact in (False, True)
+            )
         )
 
     trend_rounds = services.trend(board, board.filters.trend_unit)
@@ -77,33 +83,46 @@ def dashboard(round_code: str) -> Any:
         )
         for i, t in enumerate(data.themes, start=1)
     ]
-    trend_chart = charts.lines(
-        [r.code for r in trend_rounds],
-        trend_series,
-        levels=levels,
-        chart_id="trend",
-        title=_("Mediaan van Defensie per speerpunt per ronde"),
-        description=charts.describe_series([r.code for r in trend_rounds], trend_series),
+    trend_chart = charts.responsive(
+        *(
+            charts.lines(
+                [r.code for r in trend_rounds],
+                trend_series,
+                levels=levels,
+                chart_id="trend",
+                title=_("Mediaan van Defensie per speerpunt per ronde"),
+                description=charts.describe_series([r.code for r in trend_rounds], trend_series),
+                compact=compact,
+            )
+            for compact in (False, True)
+        )
     )
+    trend_unit = board.unit_name(board.filters.trend_unit)
     unit_chart = None
-    if board.filters.trend_unit and any(r.unit_overall is not None for r in trend_rounds):
+    if trend_unit and any(r.unit_overall is not None for r in trend_rounds):
         unit_series = [
             charts.Series(
-                _("Totaalscore %(unit)s", unit=board.filters.trend_unit),
+                _("Totaalscore %(unit)s", unit=trend_unit),
                 [r.unit_overall for r in trend_rounds],
                 charts.UNIT,
             ),
             charts.Series(_("Mediaan Defensie"), [r.overall_median for r in trend_rounds], charts.MEDIAN),
         ]
-        unit_chart = charts.lines(
-            [r.code for r in trend_rounds],
-            unit_series,
-            levels=levels,
-            chart_id="trend-unit",
-            title=_("Totaalscore van %(unit)s tegen de mediaan van Defensie", unit=board.filters.trend_unit),
-            description=charts.describe_series([r.code for r in trend_rounds], unit_series),
+        unit_chart = charts.responsive(
+            *(
+                charts.lines(
+                    [r.code for r in trend_rounds],
+                    unit_series,
+                    levels=levels,
+                    chart_id="trend-unit",
+                    title=_("Totaalscore van %(unit)s tegen de mediaan van Defensie", unit=trend_unit),
+                    description=charts.describe_series([r.code for r in trend_rounds], unit_series),
+                    compact=compact,
+                )
+                for compact in (False, True)
+            )
         )
-    return render_template(
+    page = render_template(
         "compare/dashboard.html",
         board=board,
         rounds=board.rounds,
@@ -114,8 +133,21 @@ def dashboard(round_code: str) -> Any:
         trend_rounds=trend_rounds,
         trend_chart=trend_chart,
         unit_chart=unit_chart,
+        trend_unit=trend_unit,
+        error_links=_error_links(board),
         min_units=minimum,
     )
+    # A choice that cannot be shown is an error at its field, as a form's would be.
+    return page, 400 if board.errors else 200
+
+
+def _error_links(board: services.Dashboard) -> list[tuple[str, str]]:
+    """(id of the field's first choice, message) for the error summary at the top of the page."""
+    first_choice = {
+        services.STATUS_FIELD: f"status-{next(iter(services.AssessmentStatus)).value}",
+        services.OVERLAY_FIELD: f"vergelijk-{board.units_for_choice[0][0]}" if board.units_for_choice else "",
+    }
+    return [(first_choice[field], message) for field, message in board.errors.items()]
 
 
 @bp.route("/compare/<round_code>/export.csv")

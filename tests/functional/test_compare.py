@@ -129,12 +129,15 @@ def heat_map(html: str, part: str = "tbody") -> str:
 
 
 def heat_rows(html: str) -> list[tuple[str, list[str]]]:
-    """The heat map's rows in page order: (unit code, [status, scores…, total, kwartiel])."""
+    """The heat map's rows in page order: (unit code, [status, scores…, total, kwartiel]); the
+    status is a badge in the first column, beside the unit's name and code."""
     rows = []
     for row in re.findall(r"<tr[^>]*>(.*?)</tr>", heat_map(html), re.S):
         code = re.search(r"<th[^>]*>.*?<small>(.*?)</small>", row, re.S)
         assert code, "a heat map row without a unit code"
-        rows.append((plain(code.group(1)), cells_of(row)[1:]))
+        status = re.search(r'<th[^>]*>.*?<span class="badge[^"]*">(.*?)</span>', row, re.S)
+        assert status, "a heat map row without a status"
+        rows.append((plain(code.group(1)), [plain(status.group(1)), *cells_of(row)[1:]]))
     return rows
 
 
@@ -187,6 +190,19 @@ def query_of(url: str) -> dict[str, list[str]]:
     return parse_qs(urlsplit(url).query)
 
 
+def assert_error_summary(html: str, links: dict[str, str]) -> None:
+    """The page is marked as an error page, and its error summary (before the filters) links each
+    message to an element that is on the page."""
+    assert re.search(r"<title>\s*Fout:", html), "the title does not start with 'Fout:'"
+    summary = re.search(r'<div class="error-summary"[^>]*>(.*?)</div>', html, re.S)
+    assert summary, "no error summary"
+    assert html.index("error-summary") < html.index('class="filters"'), "the summary is not at the top"
+    found = {href: plain(text) for href, text in re.findall(r'<a href="([^"]*)">(.*?)</a>', summary.group(1))}
+    assert found == links
+    for href in links:
+        assert f'id="{href[1:]}"' in html, f"the summary links to {href}, which is not on the page"
+
+
 # -- who may look ---------------------------------------------------------------------------------
 
 
@@ -220,16 +236,47 @@ def test_an_unknown_round_is_not_found(lead):
 # -- the heat map ---------------------------------------------------------------------------------
 
 
+# What a marked cell says after its score (the ▼ is for the eye, the words for a screen reader).
+FAR_BELOW = "▼ meer dan een half niveau onder doel"
+
+
 def test_the_heat_map_shows_each_units_score_per_speerpunt_with_one_decimal_and_a_comma(lead):
     html = page(lead, URL)
     assert heat_columns(html) == ["1. Thema 1", "2. Thema 2", "3. Thema 3"]
-    # Target 3 everywhere: a speerpunt below 3 is marked "onder doel" (the ▼ is for the eye).
+    # Target 3 everywhere: 2,0 and lower are marked; 2,5 is below target, but only by half a level.
     assert heat_rows(html) == [
-        ("CLAS-11", ["goedgekeurd", "5,0", "4,5", "2,0 ▼ onder doel", "3,8", "Q4"]),
-        ("CLAS-13", ["ingediend", "1,0 ▼ onder doel", "3,0", "2,5 ▼ onder doel", "2,2", "Q1"]),
-        ("CLAS", ["ingediend", "3,5", "2,0 ▼ onder doel", "3,5", "3,0", "Q3"]),
-        ("CZSK", ["ingediend", "2,5 ▼ onder doel", "1,5 ▼ onder doel", "4,0", "2,7", "Q2"]),
+        ("CLAS-11", ["goedgekeurd", "5,0", "4,5", f"2,0 {FAR_BELOW} 3", "3,8", "Q4"]),
+        ("CLAS-13", ["ingediend", f"1,0 {FAR_BELOW} 3", "3,0", "2,5", "2,2", "Q1"]),
+        ("CLAS", ["ingediend", "3,5", f"2,0 {FAR_BELOW} 3", "3,5", "3,0", "Q3"]),
+        ("CZSK", ["ingediend", "2,5", f"1,5 {FAR_BELOW} 3", "4,0", "2,7", "Q2"]),
     ]
+
+
+def test_the_legend_says_which_cells_are_marked(lead):
+    legend = text_of(lead.get(URL))
+    assert "▼ met rode rand: de score ligt meer dan een half niveau onder het doel van de eenheid." in legend
+
+
+def test_each_unit_name_links_to_that_units_results(lead, world):
+    html = page(lead, URL)
+    links = {
+        plain(name): href
+        for href, name in re.findall(
+            r'<th scope="row"[^>]*><a href="([^"]*)">(.*?)</a>', heat_map(html), re.S
+        )
+    }
+    assert links == {
+        name: f"/assessments/{world.assessments[code].id}/results"
+        for code, name, *_ in UNITS
+        if code in COUNTED
+    }
+    results = lead.get(links["13 Lichte Brigade"])
+    assert results.status_code == 200
+    assert "13 Lichte Brigade (CLAS-13)" in text_of(results)
+    participation = re.search(r'<caption id="participation-caption">.*?</table>', html, re.S).group(0)
+    assert f'href="/assessments/{world.assessments["CLSK"].id}/results">Commando Luchtstrijdkrachten</a>' in (
+        participation
+    )
 
 
 def test_a_cell_below_target_is_marked_by_more_than_colour(lead):
@@ -252,8 +299,17 @@ def test_a_units_own_target_decides_what_is_below_target(lead, world, db_session
         db_session.add(Target(round_id=world.round.id, unit_id=unit.id, theme_id=themes[key].id, level=level))
     db_session.commit()
     rows = dict(heat_rows(page(lead, URL)))
-    assert rows["CLAS-11"][1:4] == ["5,0", "4,5 ▼ onder doel", "2,0"]
-    assert rows["CLAS"][1:4] == ["3,5", "2,0 ▼ onder doel", "3,5"]  # others keep the round's target
+    assert rows["CLAS-11"][1:4] == ["5,0", "4,5", "2,0"]  # 4,5 is half a level under 5: no mark
+    assert rows["CLAS"][1:4] == ["3,5", f"2,0 {FAR_BELOW} 3", "3,5"]  # others keep the round's target
+
+
+def test_a_units_own_higher_target_can_mark_a_score_the_rounds_target_would_not(lead, world, db_session):
+    themes = {t.key: t for t in world.questionnaire.themes}
+    unit = world.units["CLAS-13"]  # 1,0 · 3,0 · 2,5
+    for key, level in {"thema-1": 1, "thema-2": 4}.items():
+        db_session.add(Target(round_id=world.round.id, unit_id=unit.id, theme_id=themes[key].id, level=level))
+    db_session.commit()
+    assert dict(heat_rows(page(lead, URL)))["CLAS-13"][1:4] == ["1,0", f"3,0 {FAR_BELOW} 4", "2,5"]
 
 
 # -- filters --------------------------------------------------------------------------------------
@@ -323,6 +379,35 @@ def test_an_unknown_speerpunt_or_status_gives_a_message_and_the_default_view(lea
     assert sorted(heat_codes(html)) == sorted(COUNTED)
 
 
+def test_unticking_every_status_is_an_error_at_the_status_choice(lead):
+    # The filter form sends an empty "status" beside each ticked one; none ticked: only the empty one.
+    html = page(lead, URL)
+    form = re.search(r'<form method="get" class="filters".*?</form>', html, re.S).group(0)
+    assert '<input type="hidden" name="status" value="">' in form
+    response = lead.get(URL + "?eenheid=&sub=1&status=&speerpunt=")
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    fieldset = re.search(
+        r'<fieldset class="form-field has-error"([^>]*)>\s*<legend>Status van de vragenlijst</legend>(.*?)</fieldset>',
+        html,
+        re.S,
+    )
+    assert fieldset, "the status choice is not marked as wrong"
+    assert 'aria-describedby="status-fout"' in fieldset.group(1)
+    assert "Kies minstens één status." in plain(fieldset.group(2))
+    assert not re.findall(r'<input type="checkbox" id="status-\w+"[^>]*\schecked>', html)  # no silent default
+    assert_error_summary(html, {"#status-draft": "Kies minstens één status."})
+    assert '<table class="heat">' not in html
+    assert "Kies hierboven minstens één status om eenheden te zien." in plain(html)
+
+
+@pytest.mark.parametrize("query", ["", "?eenheid=CLAS-11&sub=1", "?status=&status=approved"])
+def test_an_address_with_statuses_or_without_any_shows_no_error(lead, query):
+    response = lead.get(URL + query)
+    assert response.status_code == 200
+    assert "error-summary" not in response.get_data(as_text=True)
+
+
 # -- sorting --------------------------------------------------------------------------------------
 
 
@@ -367,14 +452,14 @@ def test_drilling_down_a_speerpunt_shows_its_capabilities_as_columns(lead):
     html = page(lead, URL)
     drill = next(h for h in hrefs(html) if query_of(h).get("speerpunt") == ["thema-1"])
     html = page(lead, drill)
-    assert "Capabilities van Thema 1" in plain(html)
+    assert "Onderdelen van Thema 1" in plain(html)
     assert heat_columns(html) == ["1.1. Capability 1.1", "1.2. Capability 1.2"]
     # One question per capability: the capability's score is that answer; target 3 of speerpunt 1.
     assert {code: cells[1:3] for code, cells in heat_rows(html)} == {
-        "CLAS": ["2,0 ▼ onder doel", "5,0"],
+        "CLAS": [f"2,0 {FAR_BELOW} 3", "5,0"],
         "CLAS-11": ["5,0", "5,0"],
-        "CLAS-13": ["1,0 ▼ onder doel", "1,0 ▼ onder doel"],
-        "CZSK": ["3,0", "2,0 ▼ onder doel"],
+        "CLAS-13": [f"1,0 {FAR_BELOW} 3", f"1,0 {FAR_BELOW} 3"],
+        "CZSK": ["3,0", f"2,0 {FAR_BELOW} 3"],
     }
     back = next(
         h for h in hrefs(html) if "speerpunt" not in query_of(h) and urlsplit(h).path == URL and query_of(h)
@@ -429,14 +514,16 @@ def test_the_quartile_column_places_each_unit_by_its_total_score(lead, world, fa
 # -- overlay --------------------------------------------------------------------------------------
 
 
-def test_the_overlay_shows_the_chosen_units_on_a_radar_and_in_a_table(lead):
+def test_the_overlay_shows_the_chosen_units_by_name_on_a_radar_and_in_a_table(lead):
     html = page(lead, URL + "?vergelijk=CLAS-11&vergelijk=CZSK")
-    radar = re.search(r'<svg[^>]*class="chart radar".*?</svg>', html, re.S)
+    radar = re.search(r'<svg[^>]*class="chart radar[^"]*".*?</svg>', html, re.S)
     assert radar, "no radar chart"
-    assert "CLAS-11" in radar.group(0)
-    assert "CZSK" in radar.group(0)
+    legend = re.findall(r"<text[^>]*>([^<]*)</text>", radar.group(0))
+    assert "11 Luchtmobiele Brigade" in legend
+    assert "Commando Zeestrijdkrachten" in legend
+    assert not {"CLAS-11", "CZSK"} & set(legend)
     assert table(html, "Score per speerpunt van de gekozen eenheden") == [
-        ["Speerpunt", "CLAS-11", "CZSK", "Mediaan Defensie"],
+        ["Speerpunt", "11 Luchtmobiele Brigade", "Commando Zeestrijdkrachten", "Mediaan Defensie"],
         ["1. Thema 1", "5,0", "2,5", "3,0"],
         ["2. Thema 2", "4,5", "1,5", "2,5"],
         ["3. Thema 3", "2,0", "4,0", "3,0"],
@@ -446,17 +533,25 @@ def test_the_overlay_shows_the_chosen_units_on_a_radar_and_in_a_table(lead):
 
 
 @pytest.mark.parametrize("count", [1, 7])
-def test_the_overlay_needs_two_to_six_units(client, world, factory, count):
+def test_the_overlay_needs_two_to_six_units_and_says_so_at_the_choice(client, world, factory, count):
     add_unit(factory, world, "KMAR", "Koninklijke Marechaussee", AssessmentStatus.DRAFT)
     add_unit(factory, world, "DOSCO", "Defensie Ondersteuningscommando", AssessmentStatus.DRAFT)
     client.login(world.users["lead"].email)
     codes = ["CLAS", "CLAS-11", "CLAS-13", "CZSK", "CLSK", "KMAR", "DOSCO"][:count]
     response = client.get(URL + "?" + "&".join(f"vergelijk={c}" for c in codes))
-    assert response.status_code == 200
-    assert f"Kies 2 tot 6 eenheden om te vergelijken (u koos er {count})." in text_of(response)
+    assert response.status_code == 400
     html = response.get_data(as_text=True)
-    assert 'class="chart radar"' not in html
+    message = f"Kies 2 tot 6 eenheden om te vergelijken (u koos er {count})."
+    # At the choice, where the overlay form brings the user back (#vergelijk) ...
+    fieldset = re.search(r'<h2 id="vergelijk">.*?<fieldset([^>]*)>(.*?)</fieldset>', html, re.S)
+    assert 'aria-describedby="vergelijk-fout"' in fieldset.group(1)
+    assert '<p class="field-error" id="vergelijk-fout">' in fieldset.group(2)
+    assert message in plain(fieldset.group(2))
+    # ... and in the summary at the top, linked to the first choice.
+    assert_error_summary(html, {"#vergelijk-CLAS": message})
+    assert 'class="chart radar' not in html
     assert "Score per speerpunt van de gekozen eenheden" not in html
+    assert sorted(heat_codes(html)) == sorted(COUNTED)  # the rest of the page is as chosen
 
 
 # -- trend ----------------------------------------------------------------------------------------
@@ -500,14 +595,18 @@ def test_the_trend_median_appears_from_three_counted_units(lead, world, factory)
 def test_the_trend_of_a_chosen_unit_shows_its_scores_beside_the_median(lead, world, factory):
     earlier_round(factory, world, AssessmentStatus.DRAFT)
     html = page(lead, URL + "?trend=CLAS-13")
-    assert table(html, "Mediaan per speerpunt per ronde, met CLAS-13") == [
+    assert table(html, "Mediaan per speerpunt per ronde; tussen haakjes de score van 13 Lichte Brigade") == [
         ["Speerpunt", "2025-1", "2026-1"],
-        ["1. Thema 1", "– (CLAS-13: 2,0)", "3,0 (CLAS-13: 1,0)"],
-        ["2. Thema 2", "– (CLAS-13: 2,0)", "2,5 (CLAS-13: 3,0)"],
-        ["3. Thema 3", "– (CLAS-13: 2,0)", "3,0 (CLAS-13: 2,5)"],
-        ["Totaal", "– (CLAS-13: 2,0)", "2,8 (CLAS-13: 2,2)"],
+        ["1. Thema 1", "– (2,0)", "3,0 (1,0)"],
+        ["2. Thema 2", "– (2,0)", "2,5 (3,0)"],
+        ["3. Thema 3", "– (2,0)", "3,0 (2,5)"],
+        ["Totaal", "– (2,0)", "2,8 (2,2)"],
     ]
-    assert re.search(r'<svg[^>]*class="chart lines"[^>]*>.*?Totaalscore van CLAS-13', html, re.S)
+    chart = re.search(
+        r'<svg[^>]*class="chart lines[^"]*"[^>]*>.*?Totaalscore van 13 Lichte Brigade.*?</svg>', html, re.S
+    )
+    assert chart
+    assert "Totaalscore 13 Lichte Brigade" in re.findall(r"<text[^>]*>([^<]*)</text>", chart.group(0))
 
 
 # -- links and resources --------------------------------------------------------------------------

@@ -73,9 +73,12 @@ def sheet_by_code(sheet) -> dict[str, dict[str, object]]:
 
 def shown_scores(html: str) -> dict[str, list[str]]:
     """Per unit code the page's speerpunt scores and total, without the "onder doel" mark."""
-    return {
-        code: [cell.replace(" ▼ onder doel", "") for cell in cells[1:-1]] for code, cells in heat_rows(html)
-    }
+    return {code: [without_mark(cell) for cell in cells[1:-1]] for code, cells in heat_rows(html)}
+
+
+def without_mark(cell: str) -> str:
+    """A heat-map cell's score without the mark of a cell far below target ("2,0 ▼ meer dan …")."""
+    return cell.split(" ▼")[0]
 
 
 SPEERPUNTEN = ["1. Thema 1", "2. Thema 2", "3. Thema 3"]
@@ -155,7 +158,7 @@ def test_the_csv_has_exactly_the_rows_of_the_page_in_the_pages_order_with_its_fi
     score_columns = [i for i, name in enumerate(header) if name.endswith(" – score")]
     total = header.index("Totaalscore")
     for (code, cells), row in zip(on_page, rows, strict=True):
-        page_scores = [cell.replace(" ▼ onder doel", "") for cell in cells[1:-2]]
+        page_scores = [without_mark(cell) for cell in cells[1:-2]]
         assert [row[i] or "–" for i in score_columns] == page_scores, code
         assert (row[total] or "–") == cells[-2], code
         quartile = row[header.index("Kwartiel")]
