@@ -205,7 +205,7 @@ def test_a_level_at_the_top_of_the_scale_says_nothing_holds_it_down(client, fact
     client.login(rep.email)
     html = results_of(client, assessment)
     assert figures(html, "1. Thema 1")["Behaald niveau"] == (
-        "5 · Adaptief alle beantwoorde vragen staan op het hoogste niveau"
+        "5 · Adaptief omdat alle beantwoorde vragen op het hoogste niveau staan"
     )
     assert reason_links(html, "1. Thema 1") == []
 
