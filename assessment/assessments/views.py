@@ -443,7 +443,7 @@ def results_page(assessment_id: int) -> Any:
         shown=shown,
         show_all=show_all,
         hidden_count=len(result.recommendations) - len(shown),
-        titles={theme.key: f"{theme.number}. {theme.title}" for theme in data.themes},
+        titles={theme.key: theme.title for theme in data.themes},
         numbers=data.numbers,
         question_links=question_links(assessment.id, data),
         min_units=results.MIN_UNITS_FOR_MEDIAN,
