@@ -131,16 +131,13 @@ class UnitReport:
 def written_summary(result: scoring.AssessmentResult, steps: int = 3) -> WrittenSummary:
     """Return the speerpunten that score highest and lowest (as printed, to one decimal), those
     not filled in at all, and the ``steps`` recommendations with the most gain."""
-    themes = [(NamedTheme(n, t.title, t.score), t) for n, t in enumerate(result.themes, start=1)]
-    shown = {
-        named.number: formatting.round_half_up(named.score) for named, _t in themes if named.score is not None
-    }
-    high = max(shown.values(), default=None)
-    low = min(shown.values(), default=None)
+    named = [NamedTheme(n, t.title, t.score) for n, t in enumerate(result.themes, start=1)]
+    shown = {t.number: formatting.round_half_up(t.score) for t in named if t.score is not None}
+    high, low = max(shown.values(), default=None), min(shown.values(), default=None)
     return WrittenSummary(
-        highest=tuple(named for named, _t in themes if named.number in shown and shown[named.number] == high),
-        lowest=tuple(named for named, _t in themes if named.number in shown and shown[named.number] == low),
-        not_filled=tuple(named for named, t in themes if t.answered == 0),
+        highest=tuple(t for t in named if t.number in shown and shown[t.number] == high),
+        lowest=tuple(t for t in named if t.number in shown and shown[t.number] == low),
+        not_filled=tuple(t for t, scored in zip(named, result.themes, strict=True) if scored.answered == 0),
         best_steps=result.recommendations[:steps],
     )
 
