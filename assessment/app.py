@@ -83,6 +83,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.add_template_filter(formatting.date, "date")
     app.add_template_filter(formatting.datetime, "datetime")
     app.add_template_filter(formatting.css_string, "css_string")
+    app.add_template_filter(formatting.joined, "joined")
 
     app.context_processor(
         lambda: {

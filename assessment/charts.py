@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import math
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -49,6 +49,9 @@ class Series:
     name: str
     values: Sequence[float | None]
     style: SeriesStyle
+    # How the legend shows the series, as the chart draws it: "line" (a line with its marker),
+    # "bar" (a filled block), "rule" (an upright dashed line) or "marker" (the marker alone).
+    symbol: str = "line"
 
 
 def _fmt(value: float) -> str:
@@ -100,15 +103,25 @@ def _legend(series: Sequence[Series], x: float, y: float, width: float) -> tuple
         label_width = 34 + 7.2 * len(item.name)
         if cx > x and cx + label_width > x + width:
             cx, cy = x, cy + 22
-        parts.append(
-            f'<line x1="{_fmt(cx)}" y1="{_fmt(cy)}" x2="{_fmt(cx + 24)}" y2="{_fmt(cy)}" {_line_attrs(item.style)}/>'
-        )
-        parts.append(_marker(item.style.marker, cx + 12, cy, item.style))
+        parts.append(_legend_symbol(item, cx, cy))
         parts.append(
             f'<text x="{_fmt(cx + 30)}" y="{_fmt(cy + 4.5)}" font-size="13">{escape(item.name)}</text>'
         )
         cx += label_width + 12
     return parts, cy - y + 22
+
+
+def _legend_symbol(item: Series, x: float, y: float) -> str:
+    """The series' symbol in a 24-wide slot at (x, y), drawn as the chart draws the series."""
+    style = item.style
+    if item.symbol == "bar":
+        return f'<rect x="{_fmt(x + 2)}" y="{_fmt(y - 7)}" width="20" height="14" fill="{style.colour}"/>'
+    if item.symbol == "rule":
+        return f'<line x1="{_fmt(x + 12)}" y1="{_fmt(y - 9)}" x2="{_fmt(x + 12)}" y2="{_fmt(y + 9)}" {_line_attrs(style, 2)}/>'
+    marker = _marker(style.marker, x + 12, y, style)
+    if item.symbol == "marker":
+        return marker
+    return f'<line x1="{_fmt(x)}" y1="{_fmt(y)}" x2="{_fmt(x + 24)}" y2="{_fmt(y)}" {_line_attrs(style)}/>{marker}'
 
 
 def radar(
@@ -279,11 +292,11 @@ def bars(
     left = label_width + 10
     top_margin = 26
     height_plot = row * len(items)
-    series = [Series(value_name or _("Score"), [], UNIT)]
+    series = [Series(value_name or _("Score"), [], UNIT, symbol="bar")]
     if target is not None:
-        series.append(Series(_("Doel"), [], TARGET))
+        series.append(Series(_("Doel"), [], TARGET, symbol="rule"))
     if any(item.median is not None for item in items):
-        series.append(Series(_("Mediaan Defensie"), [], MEDIAN))
+        series.append(Series(_("Mediaan Defensie"), [], MEDIAN, symbol="marker"))
     legend_parts, legend_height = _legend(series, 10, top_margin + height_plot + 30, 620)
     height = top_margin + height_plot + 30 + legend_height
 
@@ -320,14 +333,12 @@ def bars(
         if item.value is not None:
             parts.append(
                 f'<rect x="{left}" y="{_fmt(y + 6)}" width="{_fmt(x_of(item.value) - left)}" height="{row - 14}" '
-                f'fill="{UNIT.colour}" fill-opacity="0.85"/>'
+                f'fill="{UNIT.colour}"/>'
             )
-            label_x = x_of(item.value) + 6
-        else:
-            label_x = left + 6
         parts.append(
-            f'<text x="{_fmt(label_x)}" y="{_fmt(y + row / 2 + 4)}" font-size="11.5" font-weight="bold">'
-            f"{_number(item.value) if item.value is not None else '–'}</text>"
+            _value_label(
+                item.value, left, x_of, x_of(target) if target is not None else None, y + row / 2 + 4
+            )
         )
         if item.median is not None:
             parts.append(_marker(MEDIAN.marker, x_of(item.median), y + row - 8, MEDIAN, size=4))
@@ -340,6 +351,31 @@ def bars(
     parts += legend_parts
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 (every text above went through escape())
+
+
+VALUE_FONT = 11.5
+CHAR_WIDTH = 0.62  # of the font size: DejaVu Sans Bold's digits and comma, with room to spare
+
+
+def _value_label(
+    value: float | None, left: float, x_of: Callable[[float], float], target_x: float | None, y: float
+) -> str:
+    """A bar's value as text: after the bar's end, unless the target line would run through it;
+    then inside the bar's end (white on the bar) or, for a bar too short for that, after the
+    target line. No text ever crosses the target line."""
+    text = _number(value) if value is not None else "–"
+    width = CHAR_WIDTH * VALUE_FONT * len(text)
+    end = x_of(value) if value is not None else left
+    x, anchor, ink = end + 6, "start", "#1a1a1a"
+    if target_x is not None and x - 3 <= target_x <= x + width + 3:
+        if value is not None and end - left >= width + 10:
+            x, anchor, ink = end - 5, "end", "#ffffff"
+        else:
+            x = target_x + 6
+    return (
+        f'<text x="{_fmt(x)}" y="{_fmt(y)}" font-size="{VALUE_FONT}" font-weight="bold" '
+        f'text-anchor="{anchor}" fill="{ink}">{text}</text>'
+    )
 
 
 # Sequential, colour-blind safe and monotone in lightness (so it also reads in grey): light for
@@ -373,9 +409,11 @@ def heatmap(
     """Units × speerpunten: each cell its score as text on a colour that also reads in grey;
     a cell below its target gets a heavy outline and a "▼" after the number."""
     lowest, top = (min(levels), max(levels)) if levels else (1, 1)
-    label_width, cell_w, cell_h, head = 230, 76, 24, 46
-    width = label_width + cell_w * len(columns) + 10
-    height = head + cell_h * len(rows) + 40
+    label_width, cell_w, cell_h, head = 250, 76, 24, 46
+    below_text = _("onder het doel van de eenheid")
+    legend_width = max(len(HEAT) * 34, 42 + 6.2 * len(below_text))  # the wider of its two lines
+    width = math.ceil(label_width + max(cell_w * len(columns), legend_width) + 10)
+    height = head + cell_h * len(rows) + 72
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart heatmap" viewBox="0 0 {width} {height}" '
         f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" font-family="{FONT}">',
@@ -395,10 +433,7 @@ def heatmap(
         )
     for r, heat_row in enumerate(rows):
         y = head + r * cell_h
-        parts.append(
-            f'<text x="{label_width - 6}" y="{_fmt(y + cell_h / 2 + 4)}" font-size="11" text-anchor="end">'
-            f"{escape(heat_row.label[:38])}</text>"
-        )
+        parts.append(_row_label(heat_row.label, label_width - 6, y + cell_h / 2))
         for c, value in enumerate(heat_row.values):
             x = label_width + c * cell_w
             below = c < len(heat_row.below_target) and heat_row.below_target[c]
@@ -429,11 +464,31 @@ def heatmap(
         )
     parts.append(
         f'<text x="{label_width - 6}" y="{ly + 11}" font-size="10.5" text-anchor="end">{escape(_("Score:"))}</text>'
-        f'<text x="{label_width + len(HEAT) * 34 + 10}" y="{ly + 11}" font-size="10.5">'
-        f"{escape(_('▼ met rand = onder het doel'))}</text>"
+    )
+    # what the outline and the ▼ mean, on a line of its own: a sample cell, then the words
+    ly += 34
+    parts.append(
+        f'<rect x="{label_width + 1}" y="{ly}" width="32" height="18" fill="#ffffff" stroke="#a90061" stroke-width="2.5"/>'
+        f'<text x="{label_width + 17}" y="{ly + 13}" font-size="11.5" text-anchor="middle" font-weight="bold">▼</text>'
+        f'<text x="{label_width + 42}" y="{ly + 13}" font-size="10.5">{escape(below_text)}</text>'
     )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 (every text above went through escape())
+
+
+def _row_label(label: str, x: float, middle: float, width: int = 36) -> str:
+    """A row's name, right-aligned at ``x``: on two lines when it is long, never cut short
+    without an ellipsis."""
+    lines = textwrap.wrap(label, width) or [""]
+    if len(lines) > 2:
+        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), width, placeholder="…")]
+    if len(lines) == 1:
+        return f'<text x="{_fmt(x)}" y="{_fmt(middle + 4)}" font-size="11" text-anchor="end">{escape(lines[0])}</text>'
+    spans = "".join(
+        f'<tspan x="{_fmt(x)}" dy="{0 if j == 0 else 11}">{escape(line)}</tspan>'
+        for j, line in enumerate(lines)
+    )
+    return f'<text x="{_fmt(x)}" y="{_fmt(middle - 1.5)}" font-size="10" text-anchor="end">{spans}</text>'
 
 
 def lines(

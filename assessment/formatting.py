@@ -7,13 +7,15 @@ one forced with ``flask_babel.force_locale``), Dutch outside the app."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
+from babel import lists as babel_lists
 from babel import numbers as babel_numbers
 from flask_babel import get_locale  # type: ignore[import-untyped]
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 DEFAULT_LOCALE = "nl"
 DATE_PATTERN = "d MMMM y"  # "3 juli 2025", "3 July 2025": day first in both languages
@@ -65,6 +67,17 @@ def date(value: dt.date | dt.datetime | None, locale: str | None = None) -> str:
         return NO_VALUE
     day = value.date() if isinstance(value, dt.datetime) else value
     return babel_dates.format_date(day, DATE_PATTERN, locale=_locale(locale))
+
+
+def joined(items: Sequence[str], locale: str | None = None) -> str:
+    """``2.3, 2.5 en 3.1`` (nl), ``2.3, 2.5, and 3.1`` (en): items as a sentence lists them.
+    When an item is markup (a link), the result is markup and every other item is escaped."""
+    if not items:
+        return ""
+    if any(isinstance(item, Markup) for item in items):
+        escaped = [str(escape(item)) for item in items]
+        return Markup(babel_lists.format_list(escaped, locale=_locale(locale)))  # noqa: S704 (escaped)
+    return babel_lists.format_list(list(items), locale=_locale(locale))
 
 
 def local_zone() -> dt.tzinfo:

@@ -11,7 +11,8 @@ The rules (see DESIGN.md, "Scoring"):
   weights) of its capability scores. Overall score: the weighted mean (theme weights) of the
   theme scores. A scope with no answered question has no score (None, shown as "–").
 * Attained level of a scope: the highest level L such that every answered question in the scope
-  is at L or above, i.e. the lowest answered level (cumulative, as in C2M2 and CMMI).
+  is at L or above, i.e. the lowest answered level (cumulative, as in C2M2 and CMMI). The
+  questions that hold it down are those at that lowest level, unless it is the top of the scale.
 * Completeness: answered questions (n.v.t. counts as answered) / all questions.
 * Gap of a theme: max(0, target − score). Gap of a question: max(0, target of its theme − level).
 * Percentage tot doel: 1 − Σ question gaps / Σ (target − lowest scale level), both over the
@@ -137,6 +138,7 @@ class CapabilityResult:
     attained_level: int | None
     answered: int
     total: int
+    limited_by: tuple[str, ...] = ()  # keys of the questions that hold the attained level down
 
     @property
     def completeness(self) -> float:
@@ -155,6 +157,7 @@ class ThemeResult:
     gap: float | None
     percent_to_target: float | None
     capabilities: tuple[CapabilityResult, ...]
+    limited_by: tuple[str, ...] = ()  # keys of the questions that hold the attained level down
 
     @property
     def completeness(self) -> float:
@@ -192,6 +195,7 @@ class AssessmentResult:
     themes: tuple[ThemeResult, ...]
     questions: Mapping[str, QuestionResult]
     recommendations: tuple[Recommendation, ...]
+    limited_by: tuple[str, ...] = ()  # keys of the questions that hold the attained level down
 
     @property
     def completeness(self) -> float:
@@ -223,6 +227,21 @@ def resolve_targets(
     return result
 
 
+def limiting_questions(levels: Iterable[tuple[str, int]], top_level: int) -> tuple[str, ...]:
+    """Return the keys of the questions that hold a scope's attained level down, in the given order.
+
+    ``levels`` are (question key, level) of the scope's questions answered with a level. The
+    attained level is the lowest of them, so the questions at that level are the ones to raise
+    for the scope to reach a higher level. None when no question has a level, and none when the
+    lowest level is the top of the scale: then nothing holds the level down.
+    """
+    pairs = list(levels)
+    lowest = min((level for _key, level in pairs), default=None)
+    if lowest is None or lowest >= top_level:
+        return ()
+    return tuple(key for key, level in pairs if level == lowest)
+
+
 def score_assessment(
     questionnaire: QuestionnaireData,
     answers: Mapping[str, AnswerData],
@@ -238,10 +257,11 @@ def score_assessment(
     fraction of the cost (for benchmarks over hundreds of units).
     """
     lowest = questionnaire.lowest_level
+    top = questionnaire.top_level
     themes: list[ThemeResult] = []
     questions: dict[str, QuestionResult] = {}
     recommendations: list[Recommendation] = []
-    all_levels: list[int] = []
+    all_levels: list[tuple[str, int]] = []
     gap_sum = room_sum = 0.0
     any_level = False
     position = 0
@@ -249,12 +269,12 @@ def score_assessment(
     for theme_position, theme in enumerate(questionnaire.themes):
         target = float(targets.get(theme.key, questionnaire.top_level))
         capability_results = []
-        theme_levels: list[int] = []
+        theme_levels: list[tuple[str, int]] = []
         theme_gaps = theme_room = 0.0
         theme_answered = 0
         for capability in theme.capabilities:
             levels: list[tuple[float | None, float]] = []
-            capability_lowest: int | None = None
+            capability_levels: list[tuple[str, int]] = []
             answered = 0
             for question in capability.questions:
                 answer = answers.get(question.key, NO_ANSWER)
@@ -273,9 +293,7 @@ def score_assessment(
                 answered += answer.is_answered
                 if level is not None and gap is not None:
                     levels.append((float(level), question.weight))
-                    if capability_lowest is None or level < capability_lowest:
-                        capability_lowest = level
-                    theme_levels.append(level)
+                    capability_levels.append((question.key, level))
                     theme_gaps += gap
                     theme_room += max(0.0, target - lowest)
                     if gap > 0 and details:
@@ -290,11 +308,13 @@ def score_assessment(
                     key=capability.key,
                     title=capability.title,
                     score=weighted_mean(levels),
-                    attained_level=capability_lowest,
+                    attained_level=min((level for _key, level in capability_levels), default=None),
                     answered=answered,
                     total=len(capability.questions),
+                    limited_by=limiting_questions(capability_levels, top),
                 )
             )
+            theme_levels += capability_levels
             theme_answered += answered
         score = weighted_mean(
             (c.score, cap.weight) for c, cap in zip(capability_results, theme.capabilities, strict=True)
@@ -304,13 +324,14 @@ def score_assessment(
                 key=theme.key,
                 title=theme.title,
                 score=score,
-                attained_level=min(theme_levels, default=None),
+                attained_level=min((level for _key, level in theme_levels), default=None),
                 answered=theme_answered,
                 total=sum(c.total for c in capability_results),
                 target=target,
                 gap=max(0.0, target - score) if score is not None else None,
                 percent_to_target=_percent(theme_gaps, theme_room) if theme_levels else None,
                 capabilities=tuple(capability_results),
+                limited_by=limiting_questions(theme_levels, top),
             )
         )
         all_levels += theme_levels
@@ -323,13 +344,14 @@ def score_assessment(
         score=weighted_mean(
             (t.score, theme.weight) for t, theme in zip(themes, questionnaire.themes, strict=True)
         ),
-        attained_level=min(all_levels, default=None),
+        attained_level=min((level for _key, level in all_levels), default=None),
         answered=sum(t.answered for t in themes),
         total=sum(t.total for t in themes),
         percent_to_target=_percent(gap_sum, room_sum) if any_level else None,
         themes=tuple(themes),
         questions=questions,
         recommendations=tuple(recommendations),
+        limited_by=limiting_questions(all_levels, top),
     )
 
 

@@ -138,6 +138,8 @@ def overview(assessment_id: int) -> Any:
         may_review=can_decide(current_user) and assessment.status is not AssessmentStatus.DRAFT,
         may_undo=_may_undo(assessment),
         undo_form=DecideForm(data={"version": assessment.version}),
+        # Every answer is on this page: "omdat vraag 2.3 …" links to it here.
+        question_links={key: f"#vraag-{number}" for key, number in data.numbers.items()},
     )
 
 
@@ -464,6 +466,8 @@ def review(assessment_id: int) -> Any:
         may_decide=assessment.status is AssessmentStatus.SUBMITTED,
         may_undo=_may_undo(assessment),
         undo_form=DecideForm(data={"version": assessment.version}),
+        # Every answer is on this page: "omdat vraag 2.3 …" links to it here.
+        question_links={key: f"#vraag-{number}" for key, number in data.numbers.items()},
     )
 
 
@@ -561,6 +565,16 @@ def return_(assessment_id: int) -> Any:
 RECOMMENDATIONS_FIRST = 10
 
 
+def question_links(assessment_id: int, data: plain.Questionnaire) -> dict[str, str]:
+    """The address of every question on its speerpunt's page, by question key: where a reader
+    goes from "omdat vraag 2.3 op niveau 1 staat" to the answer (read-only once submitted)."""
+    links = {}
+    for theme in data.themes:
+        page = url_for(".theme", assessment_id=assessment_id, theme_key=theme.key)
+        links.update({question.key: f"{page}#vraag-{question.number}" for question in theme.questions})
+    return links
+
+
 @bp.route("/assessments/<int:assessment_id>/results", endpoint="results")
 @login_required
 def results_page(assessment_id: int) -> Any:
@@ -577,11 +591,6 @@ def results_page(assessment_id: int) -> Any:
 
     show_all = request.args.get("alle") == "1"
     shown = result.recommendations if show_all else result.recommendations[:RECOMMENDATIONS_FIRST]
-    grouped = [
-        (theme, [r for r in shown if r.theme_key == theme.key])
-        for theme in result.themes
-        if any(r.theme_key == theme.key for r in shown)
-    ]
 
     radar = charts.result_radar(
         result,
@@ -612,10 +621,11 @@ def results_page(assessment_id: int) -> Any:
         median_n=max((d.n for d in bench.themes.values()), default=0),
         previous=previous,
         changes=changes,
-        grouped=grouped,
+        shown=shown,
         show_all=show_all,
         hidden_count=len(result.recommendations) - len(shown),
-        ranks={rec.question_key: rank for rank, rec in enumerate(result.recommendations, start=1)},
+        titles={theme.key: theme.title for theme in data.themes},
         numbers=data.numbers,
+        question_links=question_links(assessment.id, data),
         min_units=results.MIN_UNITS_FOR_MEDIAN,
     )

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from weasyprint import HTML
+from weasyprint import DEFAULT_OPTIONS, HTML
+from weasyprint.document import Document
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 logger = logging.getLogger(__name__)
@@ -50,8 +51,21 @@ class StaticOnlyFetcher(URLFetcher):
         return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
 
 
-def render_pdf(html: str, *, fetcher: StaticOnlyFetcher | None = None) -> bytes:
-    """Return the PDF for ``html`` (A4 and fonts come from the report's CSS and the system)."""
+OPTIONS = {**DEFAULT_OPTIONS, "pdf_variant": PDF_VARIANT, "uncompressed_pdf": False}
+
+
+def lay_out(html: str, *, fetcher: StaticOnlyFetcher | None = None) -> Document:
+    """Return ``html`` laid out in pages (A4 and fonts come from the report's CSS and the
+    system): every box with its place on its page, before it is written as a PDF."""
     fetcher = fetcher or StaticOnlyFetcher(current_app.static_folder or "static")
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
-    return document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False)  # type: ignore[no-any-return]
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(**OPTIONS)
+
+
+def write_pdf(document: Document) -> bytes:
+    """Return the PDF of a laid-out ``document``."""
+    return document.write_pdf(**OPTIONS)  # type: ignore[no-any-return]
+
+
+def render_pdf(html: str, *, fetcher: StaticOnlyFetcher | None = None) -> bytes:
+    """Return the PDF for ``html``."""
+    return write_pdf(lay_out(html, fetcher=fetcher))

@@ -58,9 +58,44 @@ class ThemeSection:
     result: scoring.ThemeResult
     median: float | None
     change: float | None
-    bars: Markup
+    bars: Markup | None  # None for a speerpunt without a score: nothing to draw
     recommendations: tuple[scoring.Recommendation, ...]
     appendix: tuple[AppendixCapability, ...]
+
+    @property
+    def is_open(self) -> bool:
+        """No question of this speerpunt is answered yet: the report says so in one line."""
+        return self.result.answered == 0
+
+
+@dataclass(frozen=True)
+class NamedTheme:
+    number: int
+    title: str
+    score: float | None
+
+
+@dataclass(frozen=True)
+class WrittenSummary:
+    """What the summary's opening sentences say, chosen from the figures; the template words it.
+
+    ``highest`` and ``lowest`` hold every speerpunt with the highest (lowest) score as printed
+    (one decimal), so that two speerpunten that both show 2,7 are named together."""
+
+    highest: tuple[NamedTheme, ...]
+    lowest: tuple[NamedTheme, ...]
+    not_filled: tuple[NamedTheme, ...]  # no question answered yet
+    best_steps: tuple[scoring.Recommendation, ...]  # the three steps with the most gain
+
+    @property
+    def all_equal(self) -> bool:
+        """Every speerpunt with a score shows the same score (or only one has a score)."""
+        return bool(self.highest) and self.highest == self.lowest
+
+    @property
+    def single(self) -> bool:
+        """Only one speerpunt has a score."""
+        return len(self.highest) == 1 and self.all_equal
 
 
 @dataclass(frozen=True)
@@ -83,10 +118,28 @@ class UnitReport:
     top_recommendations: tuple[scoring.Recommendation, ...]
     previous_round: str | None
     sections: tuple[ThemeSection, ...]
+    summary: WrittenSummary
     numbers: dict[str, str] = field(default_factory=dict)
+    links: dict[str, str] = field(default_factory=dict)  # question key → its answer in the appendix
+    ranks: dict[str, int] = field(default_factory=dict)  # question key → place in the recommendations
+    theme_titles: dict[str, str] = field(default_factory=dict)  # "2. Digitaal fundament", by key
 
     def label(self, level: int | None) -> str:
         return next((s.label for s in self.scale if s.level == level), "–")
+
+
+def written_summary(result: scoring.AssessmentResult, steps: int = 3) -> WrittenSummary:
+    """Return the speerpunten that score highest and lowest (as printed, to one decimal), those
+    not filled in at all, and the ``steps`` recommendations with the most gain."""
+    named = [NamedTheme(n, t.title, t.score) for n, t in enumerate(result.themes, start=1)]
+    shown = {t.number: formatting.round_half_up(t.score) for t in named if t.score is not None}
+    high, low = max(shown.values(), default=None), min(shown.values(), default=None)
+    return WrittenSummary(
+        highest=tuple(t for t in named if t.number in shown and shown[t.number] == high),
+        lowest=tuple(t for t in named if t.number in shown and shown[t.number] == low),
+        not_filled=tuple(t for t, scored in zip(named, result.themes, strict=True) if scored.answered == 0),
+        best_steps=result.recommendations[:steps],
+    )
 
 
 def _maker() -> dict[str, str]:
@@ -136,9 +189,11 @@ def unit_report(assessment: Assessment) -> UnitReport:
                     levels=levels,
                     target=theme.target,
                     chart_id=f"bars-{number}",
-                    title=_("Score per capability van %(theme)s", theme=theme.title),
+                    title=_("Score per onderdeel van %(theme)s", theme=theme.title),
                     description="; ".join(f"{b.label}: {formatting.decimal(b.value)}" for b in bar_items),
-                ),
+                )
+                if theme.score is not None
+                else None,
                 recommendations=tuple(r for r in result.recommendations if r.theme_key == theme.key),
                 appendix=appendix.get(theme.key, ()),
             )
@@ -172,7 +227,11 @@ def unit_report(assessment: Assessment) -> UnitReport:
         top_recommendations=result.recommendations[:5],
         previous_round=previous.round_code if previous is not None else None,
         sections=tuple(sections),
+        summary=written_summary(result),
         numbers=numbers,
+        links={key: f"#vraag-{number}" for key, number in numbers.items()},
+        ranks={r.question_key: rank for rank, r in enumerate(result.recommendations, start=1)},
+        theme_titles={t.key: f"{n}. {t.title}" for n, t in enumerate(result.themes, start=1)},
     )
 
 
@@ -332,7 +391,7 @@ def round_report(round_: Round) -> RoundReport:
         [str(number) for number in range(1, len(data.themes) + 1)],
         [
             charts.HeatRow(
-                f"{a.unit_code}",
+                a.unit_name,
                 [t.score for t in r.themes],
                 [bool(t.gap) for t in r.themes],
             )

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
+import shutil
+import subprocess
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,9 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from weasyprint.document import Page
 
 from assessment import db, formatting
 from assessment.app import create_app
@@ -27,7 +32,7 @@ from assessment.assessments import services as assessment_services
 from assessment.assessments.models import AssessmentStatus
 from assessment.auth.models import Role
 from assessment.reports import jobs as report_jobs
-from assessment.reports import services
+from assessment.reports import pdf, services
 from assessment.reports.pdf import STATIC_PREFIX, FetchRefused, StaticOnlyFetcher
 from assessment.rounds.models import Round
 from tests.conftest import rolled_back
@@ -89,13 +94,16 @@ class RenderedReport:
     theme_titles: list[str]
     top_steps: list[str]  # the top recommendation's next steps, as the questionnaire words them
     second_question: str  # the question of the second recommendation
+    question_counts: list[int]  # per speerpunt
+    first_capability: int  # questions in speerpunt 1's first capability (all answered)
 
 
 @pytest.fixture(scope="module")
 def rich_report(app, engine) -> RenderedReport:
     """13 Lichte Brigade's report on the DTS questionnaire, marked, as its representative downloads
-    it. The first question is at level 1 (gap 2 to target 3: the top recommendation); the first
-    question of speerpunt 2 at level 2 (gap 1); the rest of the first capability at target."""
+    it. The first question is at level 1 (gap 2 to target 3: the top recommendation); the rest of
+    the first capability at target (3), so speerpunt 1 scores 2,0. Speerpunt 2: its first question
+    at level 2 (gap 1), its second at 4, so it scores 3,0. Speerpunten 3, 4 and 5 are open."""
     with own_transaction(app, engine) as session:
         factory = Factory(session)
         unit = factory.unit("CLAS-13LTBRIG", name="13 Lichte Brigade")
@@ -106,8 +114,9 @@ def rich_report(app, engine) -> RenderedReport:
         factory.answer(assessment, top, 1, comment="Verbindingsplan is in de maak.")
         for question in rest:
             factory.answer(assessment, question, 3)
-        second = themes[1].capabilities[0].questions[0]
+        second, above = themes[1].capabilities[0].questions[:2]
         factory.answer(assessment, second, 2)
+        factory.answer(assessment, above, 4)
         steps = {level.level: level.text("next_step") for level in top.levels}
         rep = factory.user(Role.REPRESENTATIVE, units=[unit])
 
@@ -130,6 +139,8 @@ def rich_report(app, engine) -> RenderedReport:
             theme_titles=[theme.text("title") for theme in themes],
             top_steps=[f"Van 1 naar 2: {steps[1]}", f"Van 2 naar 3: {steps[2]}"],
             second_question=second.text("text"),
+            question_counts=[len(theme.questions) for theme in themes],
+            first_capability=len(themes[0].capabilities[0].questions),
         )
 
 
@@ -146,6 +157,7 @@ def test_the_unit_report_names_the_unit_and_has_a_section_per_speerpunt(rich_rep
     assert len(rich_report.theme_titles) == 5
     for number, title in enumerate(rich_report.theme_titles, start=1):
         assert f"{number}. {title}" in text
+    for title in rich_report.theme_titles[:2]:  # the two speerpunten with answers
         assert f"Aanbevelingen voor {title}" in text
 
 
@@ -175,6 +187,67 @@ def test_the_cover_gives_the_date_of_printing_in_dutch(rich_report):
     cover = rich_report.pages[0]
     assert "Gedrukt op" in cover
     assert any(date in cover for date in rich_report.printed_on), (rich_report.printed_on, cover)
+
+
+# -- what a commander reads first: the summary, the ranking, the open speerpunten ------------------
+
+
+def test_page_2_opens_with_a_written_summary_made_from_the_figures(rich_report):
+    t1, t2, t3, t4, t5 = rich_report.theme_titles
+    summary = rich_report.pages[1].split("Kerncijfers")[0]
+    assert "Managementsamenvatting De totaalscore is 2,5 op een schaal van 1 tot 5." in summary
+    assert (
+        f"De eenheid scoort het hoogst op speerpunt 2 ({t2}) met 3,0, "
+        f"en het laagst op speerpunt 1 ({t1}) met 2,0." in summary
+    )
+    assert "Behaald niveau: 1 (Initieel), omdat vraag 1.1 op niveau 1 staat." in summary
+    assert f"Nog niet ingevuld: speerpunt 3 ({t3}), speerpunt 4 ({t4}) en speerpunt 5 ({t5})." in summary
+    assert (
+        "De twee stappen met de meeste winst zijn vraag 1.1 (van niveau 1 naar 3) "
+        "en vraag 2.1 (van niveau 2 naar 3)." in summary
+    )
+
+
+def test_beside_each_attained_level_the_report_names_the_question_that_holds_it_down(rich_report):
+    assert "Behaald niveau 1 · Initieel omdat vraag 1.1 op niveau 1 staat" in rich_report.pages[1]
+    text = " ".join(rich_report.pages)
+    section_2 = text.split(f"2. {rich_report.theme_titles[1]} Kerncijfers")[1]
+    assert "Behaald niveau 2 · Herhaalbaar omdat vraag 2.1 op niveau 2 staat" in section_2
+
+
+def test_recommendations_give_their_place_in_the_ranking_instead_of_a_priority_figure(rich_report):
+    text = " ".join(rich_report.pages)
+    assert "prioriteit" not in text.lower()
+    assert (
+        text.count(
+            "De vijf belangrijkste aanbevelingen Alle aanbevelingen in dit rapport staan op volgorde van winst"
+        )
+        == 1
+    )
+    first, second = rich_report.theme_titles[:2]
+    section_1 = text.split(f"Aanbevelingen voor {first}")[1].split(f"2. {second}")[0]
+    assert "Nu niveau 1, doel 3. Van alle 2 aanbevelingen staat deze op plaats 1." in section_1
+    section_2 = text.split(f"Aanbevelingen voor {second}")[1]
+    assert "Nu niveau 2, doel 3. Van alle 2 aanbevelingen staat deze op plaats 2." in section_2
+
+
+def test_a_speerpunt_without_answers_is_one_line_and_the_three_share_a_page(rich_report):
+    titles, counts = rich_report.theme_titles, rich_report.question_counts
+    lines = [
+        f"{n}. {titles[n - 1]} Nog niet ingevuld: geen van de {counts[n - 1]} vragen is beantwoord."
+        for n in (3, 4, 5)
+    ]
+    assert any(all(line in page for line in lines) for page in rich_report.pages)
+    appendix = " ".join(rich_report.pages).split("Bijlage: alle vragen en antwoorden Per vraag")[1]
+    for n in (3, 4, 5):
+        assert (
+            f"{n}. {titles[n - 1]} Nog niet ingevuld: geen van de {counts[n - 1]} vragen is beantwoord."
+            in appendix
+        )
+    # Only the open questions of speerpunten 1 and 2 are listed one by one.
+    open_questions = (counts[0] - rich_report.first_capability) + (counts[1] - 2)
+    assert appendix.count("Niet beantwoord") == open_questions
+    assert "Gap" not in " ".join(rich_report.pages)
 
 
 def test_the_report_is_pdf_a_3a_with_title_author_and_language(rich_report):
@@ -287,7 +360,11 @@ def test_a_report_for_a_unit_that_answered_nothing_still_renders(client, factory
     assert "Operationele vloot" in text
     assert "Totaalscore – op een schaal van 1 tot 5" in text
     assert "Er is nog geen vraag met een niveau beantwoord" in text
-    assert text.count("Niet beantwoord") == 4
+    # Each speerpunt says it is open in one line, in its section and in the appendix; no
+    # question is listed one by one as unanswered.
+    assert text.count("Nog niet ingevuld: geen van de 2 vragen is beantwoord.") == 4
+    assert "Niet beantwoord" not in text
+    assert len(pages) == 4  # cover, summary, both speerpunten on one page, appendix
     assert f"pagina {len(pages)} van {len(pages)}" in pages[-1]
     assert MARKING not in text  # no marking unless one is set
 
@@ -303,6 +380,111 @@ def test_html_in_a_toelichting_is_printed_as_text_and_nothing_is_fetched(app, ap
     pdf = services.render_unit_report(assessment_services.get_assessment(assessment.id), fetcher=fetcher)
     assert f"Toelichting: {comment}" in pdf_text(pdf)
     assert fetcher.requested == [REPORT_CSS]
+
+
+# -- nothing outside the page ---------------------------------------------------------------------
+
+LONG_LINK = "https://intranet.mindef.nl/sites/dts/" + "verbindingsplanversie" * 8  # one word, no breaks
+LONG_NAME = "Operationeel Ondersteuningscommando Land, staf en eenheden"
+
+
+@pytest.fixture
+def crowded_round(factory):
+    """Round 2026-1 with what pushes at a page's edges: a unit name of 58 characters, a toelichting
+    that is one long link, and a speerpunt that one unit left open. Three units submitted."""
+    questionnaire = factory.questionnaire(themes=3, capabilities=2, questions=2)
+    round_ = factory.round(questionnaire, code="2026-1")
+    crowded = None
+    for i, (code, name) in enumerate(
+        [("CLAS-OOCL", LONG_NAME), ("CZSK-KM", "Korps Mariniers"), ("DMO-COMMIT", "Commando IT (COMMIT)")]
+    ):
+        assessment = factory.assessment(
+            factory.unit(code, name=name), round_, status=AssessmentStatus.SUBMITTED
+        )
+        for n, question in enumerate(factory.questions(assessment)):
+            if i == 0 and question.key.startswith("vraag-3-"):
+                continue  # speerpunt 3 open
+            factory.answer(assessment, question, 1 + (i + n) % 5, comment=LONG_LINK if n == 0 else "")
+        crowded = crowded or assessment
+    return round_, crowded
+
+
+def outside_the_text_area(page: Page) -> list[str]:
+    """Every box of the page's content that WeasyPrint placed (partly) outside the area between
+    the page margins, where a reader's eye, a printer or a binding would lose it."""
+    box = page._page_box  # the laid-out page: WeasyPrint's own tests read it too
+    left, top = box.margin_left, box.margin_top
+    right, bottom = page.width - box.margin_right, page.height - box.margin_bottom
+    found = []
+    for child in box.children[0].descendants():  # the root element's boxes; not the header or footer
+        x, y = child.position_x, child.position_y
+        if (
+            x < left - 1
+            or y < top - 1
+            or x + child.border_width() > right + 1
+            or y + child.border_height() > bottom + 1
+        ):
+            found.append(f"{type(child).__name__} <{child.element_tag}> {getattr(child, 'text', '')[:40]!r}")
+    return found
+
+
+def page_images(data: bytes, folder: Path) -> list[Image.Image]:
+    """Every page as a grey-scale image, made by poppler's pdftoppm as a PDF viewer would draw it."""
+    tool = shutil.which("pdftoppm")
+    if tool is None:
+        pytest.skip("pdftoppm is not installed (Debian: poppler-utils); .ci/run installs it")
+    (folder / "report.pdf").write_bytes(data)
+    command = [tool, "-r", "50", "-gray", "-png", str(folder / "report.pdf"), str(folder / "page")]
+    subprocess.run(command, check=True)  # noqa: S603 (our own file, our own tool)
+    images = []
+    for path in sorted(folder.glob("page-*.png")):
+        with Image.open(path) as image:
+            images.append(image.convert("L"))
+    return images
+
+
+def ink_beside_the_text_area(image: Image.Image) -> list[tuple[int, int]]:
+    """Dark pixels in the left and right page margins (1 to 15 mm from the edge; the text area
+    starts at 17 mm), between the running header and footer."""
+    width, height = image.size
+    mm = width / 210
+    xs = [*range(round(1 * mm), round(15 * mm)), *range(width - round(15 * mm), width - round(1 * mm))]
+    ys = range(round(22 * mm), height - round(20 * mm))
+    pixels = image.load()
+    return [(x, y) for x in xs for y in ys if pixels[x, y] < 200]
+
+
+@pytest.mark.parametrize("report", ["unit", "round"])
+def test_nothing_lies_outside_the_page_box_on_any_page(app_ctx, crowded_round, caplog, tmp_path, report):
+    round_, crowded = crowded_round
+    if report == "unit":
+        html = services.unit_report_html(assessment_services.get_assessment(crowded.id))
+    else:
+        html = services.round_report_html(round_)
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        document = pdf.lay_out(html)
+        data = pdf.write_pdf(document)
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")] == []
+    for number, page in enumerate(document.pages, start=1):
+        assert outside_the_text_area(page) == [], f"page {number}"
+    # Every link inside the report ("omdat vraag 1.1 …", the contents) leads to a place in it.
+    anchors = {name for page in document.pages for name in page.anchors}
+    targets = {target for page in document.pages for kind, target, *_ in page.links if kind == "internal"}
+    assert targets and targets <= anchors
+    images = page_images(data, tmp_path)
+    assert len(images) == len(document.pages)
+    for number, image in enumerate(images, start=1):
+        assert ink_beside_the_text_area(image) == [], f"page {number}"
+        assert image.getextrema()[0] < 100, f"page {number} is empty"
+    text = pdf_text(data)
+    if report == "unit":
+        assert LONG_LINK[:30] in text
+        assert "3. Thema 3 Nog niet ingevuld: geen van de 4 vragen is beantwoord." in text
+    else:  # the heat map names the units (its text is drawn, so read it from the figure itself)
+        figure = html.split('class="chart heatmap"')[1].split("</svg>")[0]
+        assert ">Korps Mariniers<" in figure and "CZSK-KM" not in figure
+        assert ">Operationeel Ondersteuningscommando<" in figure and ">Land, staf en eenheden<" in figure
+        assert ">onder het doel van de eenheid<" in figure
 
 
 # -- the fetcher -------------------------------------------------------------------------------------

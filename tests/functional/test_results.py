@@ -18,7 +18,8 @@ from tests.helpers import text_of
 def plain(fragment: str) -> str:
     """The text of an HTML fragment as a reader sees it (tags out, white space folded)."""
     fragment = re.sub(r"<[^>]+>", " ", fragment)
-    return re.sub(r"\s+", " ", html_module.unescape(fragment)).strip()
+    text = re.sub(r"\s+", " ", html_module.unescape(fragment)).strip()
+    return text.replace(" ,", ",")  # "<a>2.1</a>, 2.2" reads "2.1, 2.2"
 
 
 def table_rows(html: str, caption: str) -> dict[str, list[str]]:
@@ -46,7 +47,15 @@ def radar_svg(html: str) -> str:
     return match.group(0)
 
 
-COLUMNS = ["Score", "Behaald niveau", "Doel", "Gap", "Op weg naar doel", "Volledig", "Mediaan Defensie"]
+COLUMNS = [
+    "Score",
+    "Behaald niveau",
+    "Doel",
+    "Afstand tot doel",
+    "Op weg naar doel",
+    "Volledig",
+    "Mediaan Defensie",
+]
 
 
 def figures(html: str, row: str) -> dict[str, str]:
@@ -97,7 +106,7 @@ def test_the_representative_sees_his_units_overall_score_level_and_completeness(
     html = results_of(client, assessment)
     assert headline(html) == (
         "2,5 Totaalscore op een schaal van 1 tot 5 "
-        "2 Behaald niveau Herhaalbaar "
+        "2 Behaald niveau Herhaalbaar omdat vraag 1.1 op niveau 2 staat "
         "25% Volledig 2 van 8 vragen beantwoord "
         "75% Op weg naar het doel 100% = alle vragen op doelniveau"
     )
@@ -115,9 +124,9 @@ def test_each_speerpunt_has_its_score_level_target_gap_progress_and_completeness
     html = results_of(client, assessment)
     assert figures(html, "1. Thema 1") == {
         "Score": "2,5",
-        "Behaald niveau": "2 · Herhaalbaar",
+        "Behaald niveau": "2 · Herhaalbaar omdat vraag 1.1 op niveau 2 staat",
         "Doel": "3",
-        "Gap": "0,5",
+        "Afstand tot doel": "0,5",
         "Op weg naar doel": "75%",
         "Volledig": "50%",
         "Mediaan Defensie": "–",
@@ -126,7 +135,7 @@ def test_each_speerpunt_has_its_score_level_target_gap_progress_and_completeness
         "Score": "–",
         "Behaald niveau": "–",
         "Doel": "3",
-        "Gap": "–",
+        "Afstand tot doel": "–",
         "Op weg naar doel": "–",
         "Volledig": "0%",
         "Mediaan Defensie": "–",
@@ -138,10 +147,81 @@ def test_the_capabilities_of_each_speerpunt_have_their_own_rows(client, factory,
     answer(factory, assessment, {"vraag-1-1-1": 4, "vraag-1-1-2": 5, "vraag-1-2-1": 1})
     client.login(rep.email)
     html = results_of(client, assessment)
-    rows = table_rows(html, "Capabilities van Thema 1")
-    assert rows["Capability 1.1"] == ["4,5", "4 · Beheerst", "2 van 2"]
-    assert rows["Capability 1.2"] == ["1,0", "1 · Initieel", "1 van 2"]
-    assert table_rows(html, "Capabilities van Thema 2")["Capability 2.1"] == ["–", "–", "0 van 2"]
+    rows = table_rows(html, "Onderdelen van Thema 1")
+    assert rows["Onderdeel"] == ["Score", "Behaald niveau", "Volledig"]
+    assert rows["Capability 1.1"] == ["4,5", "4 · Beheerst omdat vraag 1.1 op niveau 4 staat", "2 van 2"]
+    assert rows["Capability 1.2"] == ["1,0", "1 · Initieel omdat vraag 1.3 op niveau 1 staat", "1 van 2"]
+    assert "Onderdelen van Thema 2" not in html  # nothing answered: one line instead of dashes
+    assert "2. Thema 2 Nog niet ingevuld: geen van de 4 vragen is beantwoord." in plain(html)
+
+
+def reason_links(html: str, row: str) -> list[str]:
+    """The addresses linked from one speerpunt's 'Behaald niveau' cell."""
+    match = re.search(r"<th scope=\"row\">\s*" + re.escape(row) + r"\s*</th>(.*?)</tr>", html, re.S)
+    assert match, f"no row '{row}'"
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", match.group(1), re.S)
+    return [html_module.unescape(href) for href in re.findall(r'href="([^"]+)"', cells[1])]
+
+
+def test_beside_each_attained_level_stands_the_question_that_holds_it_down_with_a_link_to_it(
+    client, factory, brigade
+):
+    assessment, rep = brigade
+    # Speerpunt 2: 2.1 at 3, 2.2 at 1 (the weak spot), 2.3 at 4: score 2,7 but level 1.
+    answer(factory, assessment, {"vraag-1-1-1": 3, "vraag-2-1-1": 3, "vraag-2-1-2": 1, "vraag-2-2-1": 4})
+    client.login(rep.email)
+    html = results_of(client, assessment)
+    assert figures(html, "2. Thema 2")["Behaald niveau"] == "1 · Initieel omdat vraag 2.2 op niveau 1 staat"
+    assert (
+        figures(html, "1. Thema 1")["Behaald niveau"] == "3 · Gedefinieerd omdat vraag 1.1 op niveau 3 staat"
+    )
+    assert "Behaald niveau Initieel omdat vraag 2.2 op niveau 1 staat" in headline(html)
+    (link,) = reason_links(html, "2. Thema 2")
+    assert link == f"/assessments/{assessment.id}/speerpunten/thema-2#vraag-2.2"
+    page, anchor = link.split("#")
+    question_page = client.get(page)
+    assert question_page.status_code == 200
+    assert f'id="{anchor}"' in question_page.get_data(as_text=True)
+
+
+def test_several_questions_at_the_lowest_level_are_all_named_and_many_are_counted(client, factory):
+    unit = factory.unit()
+    assessment = factory.assessment(unit, factory.round(factory.questionnaire(themes=2, questions=5)))
+    answer(factory, assessment, {"vraag-1-1-1": 2, "vraag-1-1-2": 4, "vraag-1-1-3": 2})
+    answer(factory, assessment, {f"vraag-2-1-{q}": 1 for q in range(1, 6)})
+    client.login(factory.user(Role.REPRESENTATIVE, units=[unit]).email)
+    html = results_of(client, assessment)
+    assert figures(html, "1. Thema 1")["Behaald niveau"] == (
+        "2 · Herhaalbaar omdat de vragen 1.1 en 1.3 op niveau 2 staan"
+    )
+    assert figures(html, "2. Thema 2")["Behaald niveau"] == (
+        "1 · Initieel omdat 5 vragen op niveau 1 staan, onder andere 2.1, 2.2 en 2.3"
+    )
+    assert len(reason_links(html, "2. Thema 2")) == 3
+
+
+def test_a_level_at_the_top_of_the_scale_says_nothing_holds_it_down(client, factory, brigade):
+    assessment, rep = brigade
+    answer(factory, assessment, {"vraag-1-1-1": 5, "vraag-1-1-2": 5})
+    client.login(rep.email)
+    html = results_of(client, assessment)
+    assert figures(html, "1. Thema 1")["Behaald niveau"] == (
+        "5 · Adaptief omdat alle beantwoorde vragen op het hoogste niveau staan"
+    )
+    assert reason_links(html, "1. Thema 1") == []
+
+
+def test_the_page_speaks_dutch_afstand_tot_doel_and_onderdeel_not_gap_and_capability(
+    client, factory, brigade
+):
+    assessment, rep = brigade
+    answer(factory, assessment, {"vraag-1-1-1": 2})
+    client.login(rep.email)
+    html = results_of(client, assessment)
+    page = plain(html).replace("Capability 1.", "").replace("Capability 2.", "")  # the questionnaire's titles
+    for english in ("Gap", "gap", "Capabilit", "capabilit"):
+        assert english not in page
+    assert "Afstand tot doel" in page and "Per onderdeel" in page
 
 
 def test_the_radar_chart_has_a_title_a_description_and_the_same_numbers_as_the_table(
@@ -245,6 +325,36 @@ def test_the_ten_most_important_recommendations_come_first_with_the_questionnair
     assert "Toon alle 12 aanbevelingen" in page
 
 
+def recommendation_items(html: str) -> list[tuple[str | None, str]]:
+    """(value attribute, question number) of every recommendation as the list shows it."""
+    return [
+        (value or None, number)
+        for value, number in re.findall(
+            r'<li class="recommendation"(?: value="(\d+)")?>\s*<p class="rec-question"><span class="question-number">'
+            r"Vraag ([\d.]+)",
+            html,
+        )
+    ]
+
+
+def test_recommendations_are_one_list_numbered_from_1_in_the_order_shown_most_gain_first(
+    client, twelve_below_target
+):
+    assessment, rep = twelve_below_target
+    client.login(rep.email)
+    html = results_of(client, assessment)
+    items = recommendation_items(html)
+    # Level 1 (gap 2) before level 2 (gap 1); equal gains in the questionnaire's order. The list
+    # numbers itself 1, 2, 3 …: no item carries a number of its own.
+    assert items == [
+        (None, n) for n in ("1.3", "1.4", "1.5", "1.6", "2.1", "2.2", "2.3", "2.4", "2.5", "2.6")
+    ]
+    assert len(re.findall(r'<div class="recommendations">\s*<ol>', html)) == 1
+    page = plain(html)
+    assert page.count("De lijst begint bij de stap met de meeste winst") == 1
+    assert "Vraag 1.3 · Thema 1 Vraag 1.1.3?" in page  # each item names its speerpunt
+
+
 def test_toon_alle_shows_every_recommendation_without_javascript(client, twelve_below_target):
     assessment, rep = twelve_below_target
     client.login(rep.email)
@@ -269,7 +379,7 @@ def test_the_demo_questionnaires_recommendation_is_its_own_next_step_text(client
     page = text_of(client.get(f"/assessments/{assessment.id}/results"))
     assert f"Van 1 naar 2: {steps[1]}" in page
     assert f"Van 2 naar 3: {steps[2]}" in page
-    assert "U ziet de 1 belangrijkste van 1." in page
+    assert "belangrijkste van" not in page  # nothing is left out, so nothing says so
 
 
 # -- change since the previous round ---------------------------------------------------------------
@@ -335,7 +445,7 @@ def test_with_only_nvt_answers_there_is_no_score_but_the_questions_count_as_answ
         "Score": "–",
         "Behaald niveau": "–",
         "Doel": "3",
-        "Gap": "–",
+        "Afstand tot doel": "–",
         "Op weg naar doel": "–",
         "Volledig": "50%",
         "Mediaan Defensie": "–",
@@ -356,7 +466,12 @@ def test_a_target_below_the_score_gives_no_gap_full_progress_and_no_recommendati
     client.login(rep.email)
     html = results_of(client, assessment)
     row = figures(html, "1. Thema 1")
-    assert (row["Score"], row["Doel"], row["Gap"], row["Op weg naar doel"]) == ("4,5", "2", "0,0", "100%")
+    assert (row["Score"], row["Doel"], row["Afstand tot doel"], row["Op weg naar doel"]) == (
+        "4,5",
+        "2",
+        "0,0",
+        "100%",
+    )
     assert "Geen aanbevelingen: geen enkele beantwoorde vraag ligt onder het doel." in plain(html)
 
 
@@ -369,7 +484,7 @@ def test_a_questionnaire_with_three_levels_scores_on_its_own_scale(client, facto
     html = results_of(client, assessment)
     assert headline(html).startswith("2,0 Totaalscore op een schaal van 1 tot 3 1 Behaald niveau Initieel")
     row = figures(html, "1. Thema 1")
-    assert (row["Doel"], row["Gap"], row["Op weg naar doel"]) == ("2", "0,0", "50%")
+    assert (row["Doel"], row["Afstand tot doel"], row["Op weg naar doel"]) == ("2", "0,0", "50%")
     assert "Van 1 naar 2: Volgende stap 1.1.1 vanaf niveau 1" in plain(html)
     assert "Van 2 naar 3" not in plain(html)
 

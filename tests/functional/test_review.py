@@ -108,6 +108,16 @@ def test_the_review_page_shows_the_scores_and_every_answer_with_its_level_text_a
     assert f'href="/assessments/{desk.early.id}/approve"' in response.text
 
 
+def test_the_review_page_says_which_answer_holds_each_level_down_and_links_to_it_on_the_page(client, desk):
+    client.login(desk.coordinator.email)
+    response = client.get(f"/assessments/{desk.early.id}/review")
+    text = text_of(response)
+    assert "2 · Herhaalbaar omdat vraag 1.1 op niveau 2 staat" in text
+    assert '<a href="#vraag-1.1">1.1</a>' in response.text
+    assert 'id="vraag-1.1"' in response.text  # the answer itself, further down the same page
+    assert "Afstand tot doel" in text and "Gap" not in text
+
+
 def test_approving_asks_first_and_only_the_confirmed_post_approves(client, desk, db_session):
     client.login(desk.coordinator.email)
     question = client.get(f"/assessments/{desk.early.id}/approve")

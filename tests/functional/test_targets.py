@@ -180,7 +180,7 @@ def test_a_different_level_becomes_the_units_own_target_and_its_results_show_it(
     rep = factory.user(Role.REPRESENTATIVE, units=[assessment.unit])
     other_client.login(rep.email)
     before = results_row(other_client, assessment, "1. Thema 1")
-    assert (before["Doel"], before["Gap"]) == ("3", "0,5")
+    assert (before["Doel"], before["Afstand tot doel"]) == ("3", "0,5")
 
     client.login(coordinator.email)
     url = "/rounds/2026-1/targets/CLAS-13LTBRIG"
@@ -193,7 +193,7 @@ def test_a_different_level_becomes_the_units_own_target_and_its_results_show_it(
     assert own_targets(db_session, round_, assessment.unit) == {first: 5}
 
     after = results_row(other_client, assessment, "1. Thema 1")
-    assert (after["Score"], after["Doel"], after["Gap"]) == ("2,5", "5", "2,5")
+    assert (after["Score"], after["Doel"], after["Afstand tot doel"]) == ("2,5", "5", "2,5")
     assert selected(client.get(url).get_data(as_text=True), f"theme_{first}") == "5"
 
 

@@ -3,8 +3,9 @@
 import datetime as dt
 
 import pytest
+from markupsafe import Markup
 
-from assessment.formatting import css_string, date, decimal, percentage, round_half_up
+from assessment.formatting import css_string, date, decimal, joined, percentage, round_half_up
 
 
 @pytest.mark.parametrize(
@@ -58,3 +59,17 @@ def test_english_uses_a_decimal_point_and_english_month_names():
     assert percentage(0.1234, 1, locale="en") == "12.3%"
     assert percentage(0.1234, 1) == "12,3%"
     assert date(dt.date(2025, 7, 3), locale="en") == "3 July 2025"
+
+
+def test_a_list_of_question_numbers_reads_as_a_sentence_in_each_language():
+    assert joined(["2.3"], locale="nl") == "2.3"
+    assert joined(["2.3", "2.5", "3.1"], locale="nl") == "2.3, 2.5 en 3.1"
+    assert joined(["2.3", "2.5", "3.1"], locale="en") == "2.3, 2.5, and 3.1"
+    assert joined([], locale="nl") == ""
+
+
+def test_links_in_a_list_stay_links_and_plain_text_beside_them_is_escaped():
+    link = Markup('<a href="#vraag-2.3">2.3</a>')
+    result = joined([link, "<b>2.5</b>"], locale="nl")
+    assert isinstance(result, Markup)
+    assert result == '<a href="#vraag-2.3">2.3</a> en &lt;b&gt;2.5&lt;/b&gt;'

@@ -25,6 +25,7 @@ from assessment.scoring import (
     Step,
     ThemeData,
     benchmark,
+    limiting_questions,
     quartiles,
     question_changes,
     resolve_targets,
@@ -157,6 +158,24 @@ def test_the_attained_level_is_the_lowest_answered_level_of_the_scope():
     assert [t.attained_level for t in result.themes] == [2, 1]
     assert result.attained_level == 1
     assert WORKED.label(result.theme("a").attained_level) == "Herhaalbaar"
+
+
+def test_the_questions_at_the_attained_level_are_the_ones_that_hold_it_down():
+    result = worked_result()
+    assert {c.key: c.limited_by for t in result.themes for c in t.capabilities} == {
+        "a1": ("a1q1",),  # 2 and 4: the 2 holds a1 at level 2
+        "a2": ("a2q1",),
+        "b1": ("b1q1",),  # the n.v.t. and the empty answer hold nothing down
+        "b2": (),  # 5 is the top: nothing holds it down
+    }
+    assert [t.limited_by for t in result.themes] == [("a1q1",), ("b1q1",)]
+    assert result.limited_by == ("b1q1",)
+
+
+def test_every_question_at_the_lowest_level_holds_it_down_in_questionnaire_order():
+    assert limiting_questions([("2.1", 3), ("2.2", 1), ("2.3", 2), ("2.4", 1)], 5) == ("2.2", "2.4")
+    assert limiting_questions([("2.1", 5), ("2.2", 5)], 5) == ()
+    assert limiting_questions([], 5) == ()
 
 
 def test_completeness_counts_nvt_as_answered_and_an_empty_answer_as_open():
@@ -602,6 +621,38 @@ def test_the_attained_level_is_the_lowest_answered_level_and_never_above_the_sco
         assert scope.attained_level == min(levels)
         assert scope.attained_level <= math.floor(min(levels))
         assert scope.attained_level <= math.floor(scope.score + NOISE)
+
+
+def raised_level(scenario: Scenario, keys: tuple[str, ...], level: int, theme_key: str | None) -> int | None:
+    """The attained level of a speerpunt (or, without a key, of the whole assessment) once the
+    questions ``keys`` are answered at ``level``."""
+    for key in keys:
+        scenario = scenario.with_answer(key, at(level))
+    result = scenario.score()
+    scope = result.theme(theme_key) if theme_key else result
+    return scope.attained_level if scope else None
+
+
+@PROPERTIES
+@given(scenarios())
+def test_raising_the_questions_that_hold_a_level_down_raises_it_and_nothing_less_does(scenario):
+    result = scenario.score()
+    top = scenario.questionnaire.top_level
+    scopes = [(result, [q for t in scenario.questionnaire.themes for q in t.questions])]
+    for t, theme_data in zip(result.themes, scenario.questionnaire.themes, strict=True):
+        scopes.append((t, list(theme_data.questions)))
+    for scope, questions in scopes:
+        keys = [q.key for q in questions]
+        if scope.attained_level is None or scope.attained_level == top:
+            assert scope.limited_by == ()
+            continue
+        assert scope.limited_by == tuple(k for k in keys if scenario.level(k) == scope.attained_level)
+
+        scope_key = getattr(scope, "key", None)  # None: the whole assessment
+        raised = raised_level(scenario, scope.limited_by, scope.attained_level + 1, scope_key)
+        assert raised > scope.attained_level
+        kept = raised_level(scenario, scope.limited_by[1:], scope.attained_level + 1, scope_key)
+        assert kept == scope.attained_level
 
 
 @PROPERTIES
