@@ -230,7 +230,6 @@ def radar(
 def result_radar(
     result: AssessmentResult,
     *,
-    unit_code: str,
     unit_name: str,
     medians: Mapping[str, float | None],
     levels: Sequence[int],
@@ -240,7 +239,7 @@ def result_radar(
     """The unit's radar: its score, its target and (where shown) the Defensie median per theme."""
     axes = [f"{i}. {theme.title}" for i, theme in enumerate(result.themes, start=1)]
     series = [
-        Series(_("Score %(unit)s", unit=unit_code), [t.score for t in result.themes], UNIT),
+        Series(_("Score %(unit)s", unit=unit_name), [t.score for t in result.themes], UNIT),
         Series(_("Doel"), [t.target for t in result.themes], TARGET),
     ]
     if any(medians.get(t.key) is not None for t in result.themes):
@@ -407,10 +406,10 @@ def heatmap(
     description: str = "",
 ) -> Markup:
     """Units × speerpunten: each cell its score as text on a colour that also reads in grey;
-    a cell below its target gets a heavy outline and a "▼" after the number."""
+    a cell marked below its target (the caller decides how far below) gets a heavy outline and a "▼" after the number."""
     lowest, top = (min(levels), max(levels)) if levels else (1, 1)
     label_width, cell_w, cell_h, head = 250, 76, 24, 46
-    below_text = _("onder het doel van de eenheid")
+    below_text = _("meer dan een half niveau onder het doel")
     legend_width = max(len(HEAT) * 34, 42 + 6.2 * len(below_text))  # the wider of its two lines
     width = math.ceil(label_width + max(cell_w * len(columns), legend_width) + 10)
     height = head + cell_h * len(rows) + 72

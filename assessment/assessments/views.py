@@ -594,7 +594,6 @@ def results_page(assessment_id: int) -> Any:
 
     radar = charts.result_radar(
         result,
-        unit_code=assessment.unit.code,
         unit_name=assessment.unit.name,
         medians=medians,
         levels=[s.level for s in data.scale],
@@ -604,7 +603,6 @@ def results_page(assessment_id: int) -> Any:
         radar,
         charts.result_radar(
             result,
-            unit_code=assessment.unit.code,
             unit_name=assessment.unit.name,
             medians=medians,
             levels=[s.level for s in data.scale],

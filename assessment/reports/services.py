@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from assessment import charts, formatting, i18n, scoring
 from assessment.assessments.models import Assessment, AssessmentStatus
+from assessment.compare.services import far_below_target
 from assessment.results import questionnaire as plain
 from assessment.results import services as results
 from assessment.rounds.models import Round
@@ -170,9 +171,7 @@ def unit_report(assessment: Assessment) -> UnitReport:
     levels = [s.level for s in data.scale]
     numbers = data.numbers
 
-    radar = charts.result_radar(
-        result, unit_code=assessment.unit.code, unit_name=assessment.unit.name, medians=medians, levels=levels
-    )
+    radar = charts.result_radar(result, unit_name=assessment.unit.name, medians=medians, levels=levels)
 
     appendix = _appendix(data, answers)
     sections = []
@@ -393,7 +392,7 @@ def round_report(round_: Round) -> RoundReport:
             charts.HeatRow(
                 a.unit_name,
                 [t.score for t in r.themes],
-                [bool(t.gap) for t in r.themes],
+                [far_below_target(t.score, t.target) for t in r.themes],
             )
             for a, r in ordered
         ],

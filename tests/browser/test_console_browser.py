@@ -177,3 +177,12 @@ def test_a_new_page_has_no_accessibility_violations(web, open_page):
     open_page(web)
     violations = axe_violations(web)
     assert violations == "", f"axe-core finds WCAG 2.1 A/AA violations on {web.page.url}:\n{violations}"
+
+
+@pytest.mark.parametrize("open_page", PAGES, ids=lambda open_page: open_page.__name__)
+def test_a_new_page_has_no_accessibility_violations_on_a_phone(phone, open_page):
+    open_page(phone)
+    violations = axe_violations(phone)
+    assert violations == "", (
+        f"axe-core finds WCAG 2.1 A/AA violations at 390 px on {phone.page.url}:\n{violations}"
+    )

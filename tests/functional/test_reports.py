@@ -484,7 +484,7 @@ def test_nothing_lies_outside_the_page_box_on_any_page(app_ctx, crowded_round, c
         figure = html.split('class="chart heatmap"')[1].split("</svg>")[0]
         assert ">Korps Mariniers<" in figure and "CZSK-KM" not in figure
         assert ">Operationeel Ondersteuningscommando<" in figure and ">Land, staf en eenheden<" in figure
-        assert ">onder het doel van de eenheid<" in figure
+        assert ">meer dan een half niveau onder het doel<" in figure
 
 
 # -- the fetcher -------------------------------------------------------------------------------------
@@ -609,6 +609,20 @@ def test_the_round_report_gives_participation_every_speerpunt_and_the_marking(cl
     for number, page in enumerate(pages, start=1):
         assert marking in page
         assert f"pagina {number} van {len(pages)}" in page
+
+
+def test_the_round_reports_heat_map_marks_only_scores_more_than_half_a_level_below_target(app_ctx, factory):
+    questionnaire = factory.questionnaire(themes=2, capabilities=1, questions=2)
+    round_ = factory.round(questionnaire, code="2026-1")  # target 3 on every speerpunt
+    for code, levels in [("CLAS-11LMB", (1, 2)), ("CLAS-13LTBRIG", (2, 3)), ("CZSK-KM", (4, 4))]:
+        assessment = factory.assessment(factory.unit(code), round_, status=AssessmentStatus.SUBMITTED)
+        for n, question in enumerate(factory.questions(assessment)):
+            factory.answer(assessment, question, levels[n % 2])
+    figure = services.round_report_html(round_).split('class="chart heatmap"')[1].split("</svg>")[0]
+    # 1,5 lies 1,5 under the target: marked; 2,5 lies exactly half a level under it: not marked.
+    assert figure.count("1,5 ▼<") == 2
+    assert "2,5<" in figure and "2,5 ▼" not in figure
+    assert ">meer dan een half niveau onder het doel<" in figure
 
 
 def make_all_unit_reports(client, round_code: str = "2026-1", scope: str = ""):

@@ -237,7 +237,7 @@ def test_the_radar_chart_has_a_title_a_description_and_the_same_numbers_as_the_t
     desc = re.search(r"<desc[^>]*>(.*?)</desc>", svg, re.S)
     assert title and plain(title.group(1)) == "Score per speerpunt van 13 Lichte Brigade"
     assert desc and plain(desc.group(1)) == (
-        "Score CLAS-13LTBRIG: 1. Thema 1 2,5; 2. Thema 2 4,0. Doel: 1. Thema 1 3,0; 2. Thema 2 3,0."
+        "Score 13 Lichte Brigade: 1. Thema 1 2,5; 2. Thema 2 4,0. Doel: 1. Thema 1 3,0; 2. Thema 2 3,0."
     )
     assert figures(html, "1. Thema 1")["Score"] == "2,5"
     assert figures(html, "2. Thema 2")["Score"] == "4,0"

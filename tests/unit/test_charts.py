@@ -178,7 +178,7 @@ def test_every_text_of_the_heat_map_and_its_legend_lies_inside_the_chart(texts_i
 
 def test_the_legend_explains_the_outline_with_a_sample_cell(texts_in_dutch):
     root = heat(["Korps Mariniers"])
-    words = [t for t in texts(root) if "".join(t.itertext()) == "onder het doel van de eenheid"]
+    words = [t for t in texts(root) if "".join(t.itertext()) == "meer dan een half niveau onder het doel"]
     assert words, "the legend names what a marked cell means"
     sample = [
         r
