@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from contextlib import suppress
 from types import TracebackType
 from typing import Any
 
@@ -143,7 +144,8 @@ def _language() -> str:
     try:
         return i18n.current()
     except Exception:
-        db.session.rollback()
+        with suppress(Exception):
+            db.session.rollback()
         chosen = i18n.requested(request.args.get("lang"))
         return chosen or request.accept_languages.best_match(i18n.LANGUAGES.keys(), default=i18n.DEFAULT)
 
