@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, g, jsonify, render_template, request
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_wtf.csrf import CSRFError
+from flask import Flask, current_app, g, jsonify, request
 from sqlalchemy import text
-from werkzeug.exceptions import HTTPException
 
-from assessment import db, formatting, i18n, jobs
+from assessment import db, errors, formatting, i18n, jobs
 from assessment.admin.views import bp as admin_bp
 from assessment.api.views import bp as api_bp
 from assessment.assessments.views import bp as assessments_bp
@@ -46,7 +42,7 @@ SECURITY_HEADERS = {
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    app = Flask("assessment", instance_relative_config=True)
+    app = errors.Application("assessment", instance_relative_config=True)
     # No constant folding: Jinja would run a filter on a literal (``4000|decimal(0)``) once, when
     # the template compiles, and keep the first request's language for every later one.
     app.jinja_options = {**app.jinja_options, "optimized": False}
@@ -96,8 +92,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.add_url_rule("/healthz", "healthz", healthz)
     app.after_request(_security_headers)
     app.after_request(_user_for_access_log)
-    app.register_error_handler(CSRFError, _csrf_error)
-    app.register_error_handler(HTTPException, _http_error)
+    errors.init_app(app)
     return app
 
 
@@ -131,35 +126,3 @@ def _security_headers(response: Any) -> Any:
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     return response
-
-
-def _csrf_error(error: CSRFError) -> Any:
-    return render_template(
-        "error.html",
-        code=400,
-        title=_("Formulier niet geaccepteerd"),
-        message=_(
-            "Het formulier was verlopen of niet geldig. Er is niets opgeslagen. "
-            "Ga terug, laad de pagina opnieuw en probeer het nog eens."
-        ),
-    ), 400
-
-
-ERROR_TEXTS = {
-    400: (_l("Verzoek niet begrepen"), _l("De gegevens in het verzoek kloppen niet.")),
-    403: (_l("Geen toegang"), _l("U hebt geen toegang tot deze pagina.")),
-    404: (_l("Pagina niet gevonden"), _l("Deze pagina bestaat niet, of u hebt er geen toegang toe.")),
-    405: (_l("Niet toegestaan"), _l("Deze handeling kan hier niet.")),
-    413: (_l("Te groot"), _l("Wat u verstuurde is te groot.")),
-}
-
-
-def _http_error(error: HTTPException) -> Any:
-    code = error.code or 500
-    if request.path.startswith("/api/"):
-        title, message = ERROR_TEXTS.get(code, (error.name, error.description or ""))
-        return jsonify(status=code, message=str(getattr(error, "api_message", None) or message)), code
-    if code >= 500:
-        return error
-    title, message = ERROR_TEXTS.get(code, (error.name, error.description or ""))
-    return render_template("error.html", code=code, title=title, message=message), code

@@ -30,7 +30,10 @@ LANG = {
     "name": "lang",
     "in": "query",
     "required": False,
-    "description": "Language of questionnaire texts and messages; default from `Accept-Language`, else `nl`.",
+    "description": (
+        "Language of questionnaire texts and messages; default from `Accept-Language`, else `nl`. "
+        "Any other value, or more than one, is a 400."
+    ),
     "schema": {"enum": ["nl", "en"]},
 }
 ACCEPT_LANGUAGE = {
@@ -45,7 +48,15 @@ SCHEMAS: dict[str, Any] = {
     "Error": {
         "type": "object",
         "required": ["status", "message"],
-        "properties": {"status": {"type": "integer"}, "message": {"type": "string"}},
+        "properties": {
+            "status": {"type": "integer"},
+            "message": {"type": "string"},
+            "reference": {
+                "type": "string",
+                "pattern": "^[0-9a-f]{8}$",
+                "description": "With a 500 only: the reference of the error in the server's log.",
+            },
+        },
     },
     "Round": {
         "type": "object",
@@ -194,9 +205,22 @@ ROUND_CODE = {
     "schema": {"type": "string"},
     "example": "2026-1",
 }
+# Every operation can answer these; 404 and 403 are added where they apply.
 COMMON_ERRORS = {
-    "401": _error("Niet ingelogd en geen geldig token"),
-    "404": _error("Onbekende ronde of vragenlijst"),
+    "400": _error("A query parameter is not as described (an unknown `lang`, for instance)"),
+    "401": _error("Not logged in and no valid token"),
+    "500": _error(
+        "An error on the server's side; nothing was changed. The message and `reference` give a "
+        "code to quote when reporting it; the server's log has the same code."
+    ),
+}
+NOT_FOUND_ROUND = {"404": _error("No round with this code")}
+ASSESSMENT_ID = {
+    "name": "id",
+    "in": "path",
+    "required": True,
+    "description": "An assessment's id; one that does not exist or that you may not see is a 404.",
+    "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
 }
 
 OPENAPI: dict[str, Any] = {
@@ -212,7 +236,12 @@ OPENAPI: dict[str, Any] = {
             "Dutch (`nl`, the default) or English (`en`). Every endpoint takes `?lang=nl|en`; without it "
             "the `Accept-Language` header decides. The interface language that a user chose in the web "
             "pages does not apply to the API. A text that the questionnaire has no English for stays "
-            "Dutch. Numbers, dates, codes and status values are the same in both languages."
+            "Dutch. Numbers, dates, codes and status values are the same in both languages.\n\n"
+            'Errors: every error answer is JSON, `{"status": <code>, "message": "..."}`, with '
+            "the message in the language of the request. Each operation lists the statuses it can "
+            "give. Only `GET` (and `HEAD`, `OPTIONS`) is served: any other method is a 405 with an "
+            "`Allow` header naming the methods that are. The API is read-only, so it never answers "
+            "409."
         ),
     },
     "servers": [{"url": "/api/v1"}],
@@ -223,10 +252,7 @@ OPENAPI: dict[str, Any] = {
                 "summary": "All rounds with their status and questionnaire version",
                 "operationId": "listRounds",
                 "parameters": [LANG, ACCEPT_LANGUAGE],
-                "responses": {
-                    "200": _ok("The rounds, newest first", "RoundList"),
-                    "401": COMMON_ERRORS["401"],
-                },
+                "responses": {"200": _ok("The rounds, newest first", "RoundList"), **COMMON_ERRORS},
             }
         },
         "/rounds/{code}/scores": {
@@ -250,9 +276,10 @@ OPENAPI: dict[str, Any] = {
                 ],
                 "responses": {
                     "200": _ok("Scores per unit", "RoundScores"),
-                    "400": _error("Unknown status"),
-                    "403": _error("Not for representatives"),
                     **COMMON_ERRORS,
+                    "400": _error("An unknown `status` or `lang`"),
+                    "403": _error("Not for representatives"),
+                    **NOT_FOUND_ROUND,
                 },
             }
         },
@@ -262,11 +289,15 @@ OPENAPI: dict[str, Any] = {
                 "description": "For the unit's representative, and for leads, coordinators and admins.",
                 "operationId": "getAssessment",
                 "parameters": [
-                    {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}},
+                    ASSESSMENT_ID,
                     LANG,
                     ACCEPT_LANGUAGE,
                 ],
-                "responses": {"200": _ok("The assessment", "Assessment"), **COMMON_ERRORS},
+                "responses": {
+                    "200": _ok("The assessment", "Assessment"),
+                    **COMMON_ERRORS,
+                    "404": _error("No assessment with this id, or not one you may see"),
+                },
             }
         },
         "/rounds/{code}/benchmark": {
@@ -275,7 +306,7 @@ OPENAPI: dict[str, Any] = {
                 "description": "A scope with fewer than `minimum_units` units shows only its count.",
                 "operationId": "roundBenchmark",
                 "parameters": [ROUND_CODE, LANG, ACCEPT_LANGUAGE],
-                "responses": {"200": _ok("The benchmark", "Benchmark"), **COMMON_ERRORS},
+                "responses": {"200": _ok("The benchmark", "Benchmark"), **COMMON_ERRORS, **NOT_FOUND_ROUND},
             }
         },
     },
@@ -284,6 +315,20 @@ OPENAPI: dict[str, Any] = {
         "securitySchemes": {
             "bearer": {"type": "http", "scheme": "bearer", "description": "A personal API token (dts_...)"},
             "session": {"type": "apiKey", "in": "cookie", "name": "session"},
+        },
+        # Not tied to an operation (an operation is one method): what every path answers to a
+        # method it does not serve.
+        "responses": {
+            "MethodNotAllowed": {
+                "description": "405: a method the path does not serve",
+                "headers": {
+                    "Allow": {
+                        "description": "The methods the path serves, e.g. `GET, HEAD, OPTIONS`",
+                        "schema": {"type": "string"},
+                    }
+                },
+                "content": {"application/json": {"schema": _ref("Error")}},
+            }
         },
     },
 }

@@ -26,6 +26,9 @@ from assessment.rounds.services import get_round, list_rounds
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
+# Ids are 32-bit on every database (PostgreSQL's INTEGER): a larger one names nothing.
+MAX_ID = 2**31 - 1
+
 
 class ApiError(HTTPException):
     def __init__(self, code: int, message: str) -> None:
@@ -61,6 +64,17 @@ def _round_or_404(code: str) -> Round:
 def _leads_only() -> None:
     if not can_read_all_units(current_user):
         raise ApiError(403, _("Alleen transformatieleiders, coördinatoren en beheerders zien alle eenheden."))
+
+
+@bp.before_request
+def _known_language() -> None:
+    """``?lang=`` is one of the languages served, given once; anything else is a 400, as the
+    description says (the pages are more lenient: a link with an odd ``lang`` still opens)."""
+    given = request.args.getlist("lang")
+    if given and (len(given) > 1 or given[0] not in i18n.LANGUAGES):
+        raise ApiError(
+            400, _("Onbekende taal in lang; kies uit %(choices)s.", choices=", ".join(i18n.LANGUAGES))
+        )
 
 
 @bp.route("/openapi.json")
@@ -132,7 +146,7 @@ def _scores_json(
 @bp.route("/assessments/<int:assessment_id>")
 @login_required
 def assessment(assessment_id: int) -> Any:
-    found = assessment_services.get_assessment(assessment_id)
+    found = assessment_services.get_assessment(assessment_id) if assessment_id <= MAX_ID else None
     if found is None or not can_view_unit(current_user, found.unit_id):
         raise ApiError(404, _("Deze vragenlijst bestaat niet, of u hebt er geen toegang toe."))
     figures = results.round_figures(found.round, i18n.current())

@@ -1,4 +1,5 @@
-"""``assessment user create``: accounts from the command line."""
+"""``assessment user create`` and ``assessment user token``: accounts and API tokens from the
+command line."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import click
 from flask.cli import AppGroup
 
 from assessment.auth.models import Role
-from assessment.auth.services import UserError, create_user
+from assessment.auth.services import UserError, create_user, get_user_by_email, issue_token
 from assessment.clitools import database_command, fail
 
 
@@ -48,3 +49,20 @@ def user_create(email: str, name: str, role: str, units: tuple[str, ...], passwo
     except UserError as exc:
         fail(str(exc))
     click.echo(f"Account {user.email} ({user.role.label}) gemaakt.")
+
+
+@user_group.command("token")
+@click.option("--email", required=True, help="Het account waarvoor het token is.")
+@click.option("--name", required=True, help="Waarvoor het token is, zodat u het later herkent.")
+@database_command
+def user_token(email: str, name: str) -> None:
+    """Maak een API-token en toon het één keer, alleen, op de standaarduitvoer (voor scripts)."""
+    user = get_user_by_email(email)
+    if user is None:
+        fail(f"--email: account '{email}' bestaat niet")
+    try:
+        _token, secret = issue_token(user, name)
+    except UserError as exc:
+        fail(str(exc))
+    click.echo(f"API-token '{name.strip()}' voor {user.email} gemaakt; u ziet het maar één keer.", err=True)
+    click.echo(secret)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from assessment.audit.models import AuditEvent
 from assessment.auth.models import ApiToken, Role
+from tests.functional.test_cli import count, one_line, run, succeeded
 from tests.functional.test_compare import (
     table,
 )
@@ -232,3 +233,34 @@ def test_revoking_twice_records_it_once(admin, users, db_session):
     admin.submit(f"{PAGE}/{token.id}/revoke", page=PAGE)
     assert stored_tokens(db_session)[0].revoked_at == revoked_at
     assert len(audit(db_session, "api_token.revoke")) == 1
+
+
+# -- assessment user token -------------------------------------------------------------------------
+
+
+def test_the_command_line_makes_a_token_that_reads_the_api_and_prints_it_alone(
+    cli, client, users, db_session
+):
+    result = run(cli, "user", "token", "--email", "Lead@Test.Local", "--name", "rapportage")
+    [secret] = succeeded(result)
+    assert SECRET.fullmatch(secret)
+    assert "u ziet het maar één keer" in result.stderr
+    response = client.get("/api/v1/rounds", headers={"Authorization": f"Bearer {secret}"})
+    assert response.status_code == 200
+    token = db_session.scalar(select(ApiToken).where(ApiToken.name == "rapportage"))
+    assert token.user_id == users["lead"].id and secret not in token.token_hash
+
+
+@pytest.mark.parametrize(
+    ("email", "name", "expected"),
+    [
+        ("niemand@test.local", "x", "Fout: --email: account 'niemand@test.local' bestaat niet"),
+        ("gone@test.local", "x", "Fout: het account gone@test.local is niet actief"),
+        ("lead@test.local", " ", "Fout: geef het token een naam, zodat u later weet waarvoor het is"),
+    ],
+)
+def test_the_command_line_refuses_a_token_for_no_account_or_without_a_name(
+    cli, users, db_session, email, name, expected
+):
+    assert one_line(run(cli, "user", "token", "--email", email, "--name", name)) == expected
+    assert count(db_session, ApiToken) == 0
