@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
-from assessment import db, formatting, i18n, jobs
+from assessment import db, formatting, hardening, i18n, jobs, throttle
 from assessment.admin.views import bp as admin_bp
 from assessment.api.views import bp as api_bp
 from assessment.assessments.views import bp as assessments_bp
@@ -74,6 +74,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(units_bp)
     app.register_blueprint(questionnaires_bp)
+    throttle.init_app(app)  # wraps the views that take a password: after the blueprints
+    hardening.init_app(app)
 
     for command in (init_command, questionnaire_group, unit_group, round_group, user_group, report_group):
         app.cli.add_command(command)
