@@ -47,8 +47,8 @@ class _ForwardedForRemoved:
 
 
 def _no_store_and_hsts(response: Any) -> Any:
-    if not _is_static_file():
-        response.headers["Cache-Control"] = "no-store"
+    if not _is_static_file() and not response.cache_control.no_store:
+        response.headers["Cache-Control"] = "no-store"  # replaces any max-age a view gave
     if current_app.config.get("SESSION_COOKIE_SECURE"):
         response.headers.setdefault("Strict-Transport-Security", HSTS)
     return response
