@@ -197,6 +197,14 @@ ROUND_CODE = {
 COMMON_ERRORS = {
     "401": _error("Niet ingelogd en geen geldig token"),
     "404": _error("Onbekende ronde of vragenlijst"),
+    "429": {
+        **_error(
+            "Too many requests with a token that is not valid from this address (20 a minute, 100 an hour)"
+        ),
+        "headers": {
+            "Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer", "minimum": 1}}
+        },
+    },
 }
 
 OPENAPI: dict[str, Any] = {
@@ -226,6 +234,7 @@ OPENAPI: dict[str, Any] = {
                 "responses": {
                     "200": _ok("The rounds, newest first", "RoundList"),
                     "401": COMMON_ERRORS["401"],
+                    "429": COMMON_ERRORS["429"],
                 },
             }
         },

@@ -20,6 +20,7 @@ from assessment.app import create_app
 from assessment.audit.models import AuditEvent
 from assessment.auth.models import Role, User
 from assessment.auth.services import issue_token
+from tests.functional.test_api import assert_described, described
 from tests.helpers import PASSWORD, WebClient, text_of
 
 LOGIN_FAILED = "Het e-mailadres of het wachtwoord klopt niet."
@@ -142,6 +143,7 @@ def test_wrong_api_tokens_from_one_address_are_refused_after_twenty(throttled, f
     refused = client.get("/api/v1/rounds", headers={"Authorization": f"Bearer {secret}"})
     assert_refused(refused, within=60)
     assert refused.get_json()["message"].startswith(TOO_MANY)
+    assert_described(described(client), "/rounds", refused)
     elsewhere = browser(throttled, "192.0.2.40")
     assert elsewhere.get("/api/v1/rounds", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
 
