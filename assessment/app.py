@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask, current_app, g, jsonify, request
 from sqlalchemy import text
 
-from assessment import db, errors, formatting, i18n, jobs
+from assessment import db, errors, formatting, hardening, i18n, jobs, throttle
 from assessment.admin.views import bp as admin_bp
 from assessment.api.views import bp as api_bp
 from assessment.assessments.views import bp as assessments_bp
@@ -70,6 +70,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(units_bp)
     app.register_blueprint(questionnaires_bp)
+    throttle.init_app(app)  # wraps the views that take a password: after the blueprints
+    hardening.init_app(app)
 
     for command in (init_command, questionnaire_group, unit_group, round_group, user_group, report_group):
         app.cli.add_command(command)

@@ -5,7 +5,10 @@
 ``SECRET_KEY``    signs sessions and CSRF tokens; default a random key generated once
                   and kept in ``instance/secret_key`` (readable by the owner only).
 ``REPORT_MARKING`` marking line on every page of a PDF report (default empty).
-``REDIS_URL``     the job queue in Redis instead of the database (see ``assessment.jobs``).
+``REDIS_URL``     the job queue in Redis instead of the database (see ``assessment.jobs``), and
+                  the count of failed logins, shared by every app server (``assessment.throttle``).
+``PROXY_COUNT``   reverse proxies in front of the app that set ``X-Forwarded-For`` (default 0:
+                  the header is not believed; see ``assessment.hardening``).
 ``REPORT_JOB_KEEP_DAYS`` days a finished report job's ZIP is kept (default 7).
 ``SMTP_*``        e-mail for invitation links, when ``SMTP_HOST`` is set (see ``assessment.mail``).
 """
@@ -36,6 +39,7 @@ def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
         SMTP_USER=os.environ.get("SMTP_USER", ""),
         SMTP_PASSWORD=os.environ.get("SMTP_PASSWORD", ""),
         SMTP_STARTTLS=os.environ.get("SMTP_STARTTLS", "") == "1",
+        PROXY_COUNT=int(os.environ.get("PROXY_COUNT") or 0),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=os.environ.get("SESSION_COOKIE_SECURE", "") == "1",

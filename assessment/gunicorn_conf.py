@@ -54,6 +54,10 @@ errorlog = "-"
 # ``dts.user_id``; ``-`` for a visitor) where the HTTP user would stand, and the time in ms.
 access_log_format = '%(h)s %(l)s %({dts.user_id}e)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
 
+# The default sync workers answer with ``Server: gunicorn``, without a version (the version is only
+# in the WSGI environ's SERVER_SOFTWARE, which the app never sends); other worker classes (gevent)
+# add theirs. tests/functional/test_hardening_headers.py starts gunicorn and checks the header.
+
 # Each worker builds its own app (and database pool) after the fork: no connection is shared.
 preload_app = False
 reload = False

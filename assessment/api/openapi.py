@@ -213,6 +213,14 @@ COMMON_ERRORS = {
         "An error on the server's side; nothing was changed. The message and `reference` give a "
         "code to quote when reporting it; the server's log has the same code."
     ),
+    "429": {
+        **_error(
+            "Too many requests with a token that is not valid from this address (20 a minute, 100 an hour)"
+        ),
+        "headers": {
+            "Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer", "minimum": 1}}
+        },
+    },
 }
 NOT_FOUND_ROUND = {"404": _error("No round with this code")}
 ASSESSMENT_ID = {

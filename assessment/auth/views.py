@@ -37,6 +37,7 @@ from assessment.auth.services import (
 )
 from assessment.db import keep_changes_on_error, session
 from assessment.extensions import login_manager
+from assessment.throttle import guess_failed
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
@@ -61,7 +62,12 @@ def load_user_from_token(request: Any) -> User | None:
     if not request.path.startswith("/api/"):
         return None
     secret = _bearer_token(request)
-    return user_for_token(secret) if secret else None
+    if not secret:
+        return None
+    user = user_for_token(secret)
+    if user is None:
+        guess_failed()
+    return user
 
 
 @bp.before_app_request
@@ -106,6 +112,7 @@ def login() -> Any:
     if form.validate_on_submit():
         user = authenticate(form.email.data or "", form.password.data or "")
         if user is None:
+            guess_failed()
             error = _("Het e-mailadres of het wachtwoord klopt niet.")
             record("auth.login_failed", ("user", "-"), new={"email": (form.email.data or "")[:254]})
             keep_changes_on_error()  # the failed attempt stays in the audit trail
@@ -143,6 +150,8 @@ def password() -> Any:
         try:
             change_password(current_user, current=form.current.data or "", new=form.password.data or "")
         except UserError as exc:
+            if isinstance(exc, WrongPassword):
+                guess_failed()
             field = form.current if isinstance(exc, WrongPassword) else form.password
             field.errors = [*field.errors, str(exc)]
         else:
