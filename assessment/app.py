@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
-from assessment import db, formatting, i18n, jobs
+from assessment import db, formatting, i18n, input_filter, jobs
 from assessment.admin.views import bp as admin_bp
 from assessment.api.views import bp as api_bp
 from assessment.assessments.views import bp as assessments_bp
@@ -63,6 +63,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         locale_selector=i18n.select_locale,
     )
     csrf.init_app(app)
+    input_filter.init_app(app)  # before the blueprints: their routes use its <id:...>
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(assessments_bp)
@@ -162,4 +163,5 @@ def _http_error(error: HTTPException) -> Any:
     if code >= 500:
         return error
     title, message = ERROR_TEXTS.get(code, (error.name, error.description or ""))
+    message = getattr(error, "user_message", None) or message
     return render_template("error.html", code=code, title=title, message=message), code

@@ -191,10 +191,11 @@ ROUND_CODE = {
     "name": "code",
     "in": "path",
     "required": True,
-    "schema": {"type": "string"},
+    "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,40}$"},
     "example": "2026-1",
 }
 COMMON_ERRORS = {
+    "400": _error("Tekens die niet zijn toegestaan (zoals een NUL-byte) in het adres"),
     "401": _error("Niet ingelogd en geen geldig token"),
     "404": _error("Onbekende ronde of vragenlijst"),
 }
@@ -262,7 +263,12 @@ OPENAPI: dict[str, Any] = {
                 "description": "For the unit's representative, and for leads, coordinators and admins.",
                 "operationId": "getAssessment",
                 "parameters": [
-                    {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}},
+                    {
+                        "name": "id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+                    },
                     LANG,
                     ACCEPT_LANGUAGE,
                 ],

@@ -129,7 +129,7 @@ def _scores_json(
     }
 
 
-@bp.route("/assessments/<int:assessment_id>")
+@bp.route("/assessments/<id:assessment_id>")
 @login_required
 def assessment(assessment_id: int) -> Any:
     found = assessment_services.get_assessment(assessment_id)

@@ -22,6 +22,7 @@ import yaml
 from assessment.shipped import folder
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 20  # nesting of lists and mappings; the format itself needs 9
 # questionnaires/ at the top of the repository; in the wheel: assessment._questionnaires.
 QUESTIONNAIRES = folder("assessment._questionnaires")
 SCHEMA_PATH = QUESTIONNAIRES / "schema.json"
@@ -198,8 +199,21 @@ def parse_questionnaire(data: bytes | str, *, source: str = "<tekst>") -> Questi
 
 def _refuse_aliases(text: str) -> None:
     """A questionnaire needs no YAML aliases, and nested ones can make a file of a few hundred
-    bytes expand to gigabytes ("billion laughs"): refuse them before anything is built."""
+    bytes expand to gigabytes ("billion laughs"): refuse them before anything is built. Nor does
+    it nest deeper than MAX_DEPTH; a deeper file would exhaust Python's recursion limit later."""
+    depth = 0
     for event in yaml.parse(text, Loader=_SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"de YAML is dieper genest dan {MAX_DEPTH} niveaus; een vragenlijst heeft er hoogstens 9",
+                    cast(yaml.error.Mark, event.start_mark),
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
         if isinstance(event, yaml.AliasEvent):
             raise yaml.constructor.ConstructorError(
                 None,
