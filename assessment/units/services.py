@@ -88,8 +88,11 @@ def parse_unit_csv(data: bytes, *, source: str) -> list[UnitRow]:
                     code=code if code.isprintable() else ascii(code),
                 )
             )
-        if any(has_control_characters(cell) for cell in cells):
-            problems.append(_("bevat een teken dat niet is toegestaan (een stuurteken zoals NUL)"))
+        problems.extend(
+            _("%(column)s bevat een stuurteken (zoals NUL); dat is niet toegestaan", column=column)
+            for column, cell in zip(CSV_COLUMNS, cells, strict=True)
+            if has_control_characters(cell)
+        )
         if not name:
             problems.append(_("name is leeg"))
         elif len(name) > 200:
