@@ -198,10 +198,8 @@ def _comment_length(form: BaseForm, field: TextAreaField) -> None:
 
 def unknown_answer_fields(formdata: Mapping[str, str], questions: Sequence[Question]) -> list[str]:
     """Names of posted answer fields that belong to no question of this page."""
-    ids = {q.id for q in questions}
-    return [
-        name for name in formdata if (match := ANSWER_FIELD.match(name)) and int(match.group(2)) not in ids
-    ]
+    ids = {str(q.id) for q in questions}  # compared as text: int() refuses 5,000 digits
+    return [name for name in formdata if (match := ANSWER_FIELD.match(name)) and match.group(2) not in ids]
 
 
 class SubmitForm(VersionedForm):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -23,6 +24,9 @@ from assessment.shipped import folder
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 20  # nesting of lists and mappings; the format itself needs 9
+# Control characters other than tab and line breaks (YAML's "\0" escape makes a NUL, which
+# PostgreSQL cannot store); the same rule as the web's request filter (assessment/input_filter.py).
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # questionnaires/ at the top of the repository; in the wheel: assessment._questionnaires.
 QUESTIONNAIRES = folder("assessment._questionnaires")
 SCHEMA_PATH = QUESTIONNAIRES / "schema.json"
@@ -191,6 +195,8 @@ def parse_questionnaire(data: bytes | str, *, source: str = "<tekst>") -> Questi
     document = _keys_to_str(document)
     messages = list(_schema_messages(document))
     if not messages:
+        messages = list(_control_character_messages(document))
+    if not messages:
         messages = list(_rule_messages(document))
     if messages:
         raise QuestionnaireFileError(source, messages)
@@ -303,6 +309,19 @@ def _explain(error: jsonschema.ValidationError) -> str:
     if validator == "maximum":
         return f"mag hoogstens {error.validator_value} zijn"
     return error.message
+
+
+def _control_character_messages(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[str]:
+    """A place per text with a control character (the schema has fixed the depth by now)."""
+    if isinstance(value, str):
+        if _CONTROL_IN_TEXT.search(value):
+            yield f"{_place(path)}: bevat een stuurteken (zoals NUL); dat is niet toegestaan"
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _control_character_messages(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _control_character_messages(item, (*path, index))
 
 
 def _rule_messages(document: dict[str, Any]) -> Iterator[str]:

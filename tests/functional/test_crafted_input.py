@@ -460,3 +460,29 @@ def test_a_unit_csv_with_a_code_outside_ascii_is_refused(cli, tmp_path, db_sessi
         lines[0] == f"{file}, regel 2: code 'ÅÆ٣' mag alleen A–Z, 0–9, - en _ bevatten (hoogstens 40 tekens)"
     )
     assert count(db_session, Unit) == 0
+
+
+def test_a_questionnaire_text_with_a_nul_escape_is_refused_by_check_and_load(cli, tmp_path, db_session):
+    content = questionnaire_yaml(key="nul").replace("nl: Testvragenlijst", 'nl: "Test\\0vragenlijst"', 1)
+    assert "\\0" in content
+    file = write(tmp_path, "nul.yaml", content)
+
+    for command in ("check", "load"):
+        lines = refused(run(cli, "questionnaire", command, file))
+        assert lines[0] == f"{file}: title.nl: bevat een stuurteken (zoals NUL); dat is niet toegestaan"
+    assert count(db_session, Questionnaire) == 0
+
+
+@pytest.mark.parametrize("number", [HUGE, "9" * 5000])
+def test_an_answer_field_for_a_huge_question_number_is_refused(client, world, db_session, number):
+    draft, question = world["draft"], world["question"]
+    client.login(world["rep"].email)
+
+    response = client.submit(
+        f"/assessments/{draft.id}/speerpunten/thema-1",
+        {"version": str(draft.version), f"level_{question.id}": "3", f"level_{number}": "2"},
+    )
+
+    assert response.status_code == 400
+    assert "Het formulier bevat een vraag die niet bij dit speerpunt hoort." in text_of(response)
+    assert count(db_session, Answer) == 0
