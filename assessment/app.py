@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask, current_app, g, jsonify, request
 from sqlalchemy import text
 
-from assessment import db, errors, formatting, hardening, i18n, jobs, throttle
+from assessment import db, errors, formatting, hardening, i18n, input_filter, jobs, throttle
 from assessment.admin.views import bp as admin_bp
 from assessment.api.views import bp as api_bp
 from assessment.assessments.views import bp as assessments_bp
@@ -59,6 +59,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         locale_selector=i18n.select_locale,
     )
     csrf.init_app(app)
+    input_filter.init_app(app)  # before the blueprints: their routes use its <id:...>
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(assessments_bp)

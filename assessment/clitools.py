@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import click
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import DataError, OperationalError, ProgrammingError
 
 from assessment.db import session
 
@@ -46,11 +46,21 @@ def database_command(command: Callable[..., Any]) -> Callable[..., Any]:
                 f"({type(exc.orig).__name__}). Voer eerst 'assessment init' uit, of controleer "
                 "DATABASE_URL."
             )
+        except (DataError, OverflowError) as exc:
+            # A value the checks let through but the database cannot hold (a number too large,
+            # a NUL byte for PostgreSQL): one line, nothing stored.
+            session.rollback()
+            fail(f"de database weigert een waarde; er is niets opgeslagen ({_first_line(exc)})")
         except BaseException:
             session.rollback()
             raise
 
     return wrapped
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc)
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def write_file(path: str, data: bytes) -> None:

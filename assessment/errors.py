@@ -100,6 +100,7 @@ def _http_error(error: HTTPException) -> Any:
     if _is_api():
         text = str(getattr(error, "api_message", None) or message)
         return jsonify(status=code, message=text), code, _headers(error)
+    message = getattr(error, "user_message", None) or message
     return render_template("error.html", code=code, title=title, message=message), code, _headers(error)
 
 

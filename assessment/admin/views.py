@@ -127,7 +127,7 @@ def new_user() -> Any:
     return render_template("admin/user_new.html", form=form), (400 if form.errors else 200)
 
 
-@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/users/<id:user_id>", methods=["GET", "POST"])
 @requires(can_manage_users)
 def edit_user(user_id: int) -> Any:
     user = _managed(user_id)
@@ -167,7 +167,7 @@ def edit_user(user_id: int) -> Any:
     )
 
 
-@bp.route("/users/<int:user_id>/reset", methods=["POST"])
+@bp.route("/users/<id:user_id>/reset", methods=["POST"])
 @requires(can_manage_users)
 def reset_password(user_id: int) -> Any:
     user = _managed(user_id)

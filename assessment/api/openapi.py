@@ -202,12 +202,14 @@ ROUND_CODE = {
     "name": "code",
     "in": "path",
     "required": True,
-    "schema": {"type": "string"},
+    "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,40}$"},
     "example": "2026-1",
 }
 # Every operation can answer these; 404 and 403 are added where they apply.
 COMMON_ERRORS = {
-    "400": _error("A query parameter is not as described (an unknown `lang`, for instance)"),
+    "400": _error(
+        "A query parameter or the path is not as described (an unknown `lang`, a control character such as NUL)"
+    ),
     "401": _error("Not logged in and no valid token"),
     "500": _error(
         "An error on the server's side; nothing was changed. The message and `reference` give a "

@@ -143,7 +143,7 @@ def _scores_json(
     }
 
 
-@bp.route("/assessments/<int:assessment_id>")
+@bp.route("/assessments/<id:assessment_id>")
 @login_required
 def assessment(assessment_id: int) -> Any:
     found = assessment_services.get_assessment(assessment_id) if assessment_id <= MAX_ID else None

@@ -16,12 +16,13 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
 from assessment import formatting
 from assessment.assessments.models import COMMENT_MAX_LENGTH
 from assessment.assessments.services import AnswerInput
 from assessment.forms import BaseForm
+from assessment.input_filter import MAX_ID
 from assessment.results.questionnaire import Question
 
 NOT_APPLICABLE = "nvt"
@@ -32,7 +33,26 @@ ANSWER_FIELD = re.compile(r"^(level|comment)_(\d+)$")
 class VersionedForm(BaseForm):
     """Carries the version the page was loaded at, to refuse a save over someone else's."""
 
-    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+    version = IntegerField(
+        widget=HiddenField.widget,
+        validators=[
+            InputRequired(),
+            # A hidden field: only a crafted post gets here; a number the database cannot hold is
+            # refused at the field instead of overflowing the query.
+            NumberRange(
+                min=0,
+                max=MAX_ID,
+                message=_l(
+                    "Het veld version (de versie van de pagina) moet een getal van 0 tot en met "
+                    "2.147.483.647 zijn. Laad de pagina opnieuw."
+                ),
+            ),
+        ],
+    )
+
+    def version_problem(self) -> str | None:
+        """The message of a refused version, for the top of the page."""
+        return str(self.version.errors[0]) if self.version.errors else None
 
     def show_version(self, version: int) -> None:
         """Carry ``version`` in the page from now on. After a post the field would otherwise show
@@ -80,7 +100,7 @@ class AnswersForm(VersionedForm):
 
     def error_summary(self) -> list[tuple[str, str]]:
         """(field id, message naming the question) for the list at the top of the page."""
-        summary = []
+        summary = [(self.version.id, str(message)) for message in self.version.errors]
         for question in self.questions:
             for field in (self.level_field(question), self.comment_field(question)):
                 for message in field.errors:
@@ -178,10 +198,8 @@ def _comment_length(form: BaseForm, field: TextAreaField) -> None:
 
 def unknown_answer_fields(formdata: Mapping[str, str], questions: Sequence[Question]) -> list[str]:
     """Names of posted answer fields that belong to no question of this page."""
-    ids = {q.id for q in questions}
-    return [
-        name for name in formdata if (match := ANSWER_FIELD.match(name)) and int(match.group(2)) not in ids
-    ]
+    ids = {str(q.id) for q in questions}  # compared as text: int() refuses 5,000 digits
+    return [name for name in formdata if (match := ANSWER_FIELD.match(name)) and match.group(2) not in ids]
 
 
 class SubmitForm(VersionedForm):

@@ -119,7 +119,7 @@ def home() -> Any:
     )
 
 
-@bp.route("/assessments/<int:assessment_id>")
+@bp.route("/assessments/<id:assessment_id>")
 @login_required
 def overview(assessment_id: int) -> Any:
     assessment = _load(assessment_id)
@@ -143,7 +143,7 @@ def overview(assessment_id: int) -> Any:
     )
 
 
-@bp.route("/assessments/<int:assessment_id>/<theme_key>", methods=["GET", "POST"])
+@bp.route("/assessments/<id:assessment_id>/<theme_key>", methods=["GET", "POST"])
 @login_required
 def theme_moved(assessment_id: int, theme_key: str) -> Any:
     """The speerpunt pages moved under /speerpunten/ (a theme key could collide with a page);
@@ -225,7 +225,7 @@ def _return_to(current: plain.Theme) -> str | None:
     return number if any(q.number == number for q in current.questions) else None
 
 
-@bp.route("/assessments/<int:assessment_id>/speerpunten/<theme_key>", methods=["GET", "POST"])
+@bp.route("/assessments/<id:assessment_id>/speerpunten/<theme_key>", methods=["GET", "POST"])
 @login_required
 def theme(assessment_id: int, theme_key: str) -> Any:
     assessment, data, current = _load_theme(assessment_id, theme_key)
@@ -293,7 +293,7 @@ def theme(assessment_id: int, theme_key: str) -> Any:
     ), status
 
 
-@bp.route("/assessments/<int:assessment_id>/speerpunten/<theme_key>/autosave", methods=["POST"])
+@bp.route("/assessments/<id:assessment_id>/speerpunten/<theme_key>/autosave", methods=["POST"])
 @login_required
 def autosave(assessment_id: int, theme_key: str) -> Any:
     """The speerpunt's form, saved by the page's script while the user fills it in (the page
@@ -399,7 +399,7 @@ def _check_url(assessment: Assessment, anchor: str | None = None) -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-@bp.route("/assessments/<int:assessment_id>/submit", methods=["GET", "POST"])
+@bp.route("/assessments/<id:assessment_id>/submit", methods=["GET", "POST"])
 @login_required
 def submit(assessment_id: int) -> Any:
     """Check your answers: every answer with its level text and toelichting, by speerpunt, each
@@ -422,6 +422,8 @@ def submit(assessment_id: int) -> Any:
         else:
             flash(_("De vragenlijst is ingediend. Dank u wel."), "success")
             return redirect(url_for(".overview", assessment_id=assessment.id))
+    elif request.method == "POST":
+        problem = form.version_problem()
     answers = results.stored_answers(assessment.id)
     unanswered = [
         (theme, question)
@@ -438,10 +440,10 @@ def submit(assessment_id: int) -> Any:
         unanswered=unanswered,
         progress=results.total_progress(results.theme_progress(data, answers)),
         problem=problem,
-    ), (409 if problem else 200)
+    ), (400 if form.errors else 409 if problem else 200)
 
 
-@bp.route("/assessments/<int:assessment_id>/review")
+@bp.route("/assessments/<id:assessment_id>/review")
 @login_required
 def review(assessment_id: int) -> Any:
     """Everything a coordinator needs to decide, on one page: the unit's results, then every
@@ -479,7 +481,7 @@ def _may_undo(assessment: Assessment) -> bool:
     )
 
 
-@bp.route("/assessments/<int:assessment_id>/approve", methods=["GET", "POST"])
+@bp.route("/assessments/<id:assessment_id>/approve", methods=["GET", "POST"])
 @login_required
 def approve(assessment_id: int) -> Any:
     """Approving asks first: a GET shows what is approved, only the confirmed POST approves."""
@@ -513,7 +515,7 @@ def approve(assessment_id: int) -> Any:
     ), (409 if problem else 200)
 
 
-@bp.route("/assessments/<int:assessment_id>/undo", methods=["POST"])
+@bp.route("/assessments/<id:assessment_id>/undo", methods=["POST"])
 @login_required
 def undo(assessment_id: int) -> Any:
     """Take back an approval or a return while the round is open (back to submitted)."""
@@ -532,7 +534,7 @@ def undo(assessment_id: int) -> Any:
     return redirect(url_for(".review", assessment_id=assessment_id))
 
 
-@bp.route("/assessments/<int:assessment_id>/return", methods=["GET", "POST"])
+@bp.route("/assessments/<id:assessment_id>/return", methods=["GET", "POST"])
 @login_required
 def return_(assessment_id: int) -> Any:
     assessment = _load(assessment_id)
@@ -556,6 +558,8 @@ def return_(assessment_id: int) -> Any:
         else:
             flash(_("De vragenlijst is teruggegeven aan de eenheid."), "success")
             return redirect(url_for(".home"))
+    elif request.method == "POST":
+        problem = form.version_problem()
     status = 400 if form.errors or problem else 200
     return render_template(
         "assessments/return.html", assessment=assessment, form=form, problem=problem
@@ -575,7 +579,7 @@ def question_links(assessment_id: int, data: plain.Questionnaire) -> dict[str, s
     return links
 
 
-@bp.route("/assessments/<int:assessment_id>/results", endpoint="results")
+@bp.route("/assessments/<id:assessment_id>/results", endpoint="results")
 @login_required
 def results_page(assessment_id: int) -> Any:
     assessment = _load(assessment_id)

@@ -8,7 +8,7 @@ import io
 import json
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, render_template, request, send_file
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -135,7 +135,9 @@ def export_csv() -> Any:
                 safe_text(values(event.new)),
             ]
         )
-    response = Response(("\ufeff" + out.getvalue()).encode("utf-8"), mimetype="text/csv")
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = 'attachment; filename="logboek.csv"'
-    return response
+    return send_file(
+        io.BytesIO(("\ufeff" + out.getvalue()).encode("utf-8")),
+        mimetype="text/csv; charset=utf-8",
+        as_attachment=True,
+        download_name="logboek.csv",
+    )

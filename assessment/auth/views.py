@@ -223,7 +223,7 @@ def tokens() -> Any:
     ), status
 
 
-@bp.route("/api-tokens/<int:token_id>/revoke", methods=["POST"])
+@bp.route("/api-tokens/<id:token_id>/revoke", methods=["POST"])
 @requires(can_manage_tokens)
 def revoke(token_id: int) -> Any:
     token = session.get(ApiToken, token_id)

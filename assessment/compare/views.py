@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+import io
 from typing import Any
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 
 from assessment import charts
 from assessment.auth.access import can_read_all_units, requires
+from assessment.codes import normalise_code
 from assessment.compare import exports, services
 from assessment.results import services as results
 
@@ -15,7 +17,7 @@ bp = Blueprint("compare", __name__, template_folder="templates")
 
 def _dashboard(code: str) -> services.Dashboard:
     rounds = services.all_rounds()  # one query serves the choice of round and the trend
-    round_ = next((r for r in rounds if r.code == code.strip()), None)
+    round_ = next((r for r in rounds if r.code == normalise_code(code)), None)
     if round_ is None:
         abort(404)
     filters, problems, errors = services.parse_filters(request.args)
@@ -154,23 +156,21 @@ def _error_links(board: services.Dashboard) -> list[tuple[str, str]]:
 @requires(can_read_all_units)
 def export_csv(round_code: str) -> Any:
     board = _dashboard(round_code)
-    response = Response(exports.csv_bytes(board), mimetype="text/csv")
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="dts-scores_{_safe(round_code)}.csv"'
-    return response
+    return send_file(
+        io.BytesIO(exports.csv_bytes(board)),
+        mimetype="text/csv; charset=utf-8",
+        as_attachment=True,
+        download_name=f"dts-scores_{board.round.code}.csv",
+    )
 
 
 @bp.route("/compare/<round_code>/export.xlsx")
 @requires(can_read_all_units)
 def export_xlsx(round_code: str) -> Any:
     board = _dashboard(round_code)
-    response = Response(
-        exports.xlsx_bytes(board),
+    return send_file(
+        io.BytesIO(exports.xlsx_bytes(board)),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        as_attachment=True,
+        download_name=f"dts-scores_{board.round.code}.xlsx",
     )
-    response.headers["Content-Disposition"] = f'attachment; filename="dts-scores_{_safe(round_code)}.xlsx"'
-    return response
-
-
-def _safe(text: str) -> str:
-    return "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in text)

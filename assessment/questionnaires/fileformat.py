@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -22,6 +23,10 @@ import yaml
 from assessment.shipped import folder
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 20  # nesting of lists and mappings; the format itself needs 9
+# Control characters other than tab and line breaks (YAML's "\0" escape makes a NUL, which
+# PostgreSQL cannot store); the same rule as the web's request filter (assessment/input_filter.py).
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # questionnaires/ at the top of the repository; in the wheel: assessment._questionnaires.
 QUESTIONNAIRES = folder("assessment._questionnaires")
 SCHEMA_PATH = QUESTIONNAIRES / "schema.json"
@@ -190,6 +195,8 @@ def parse_questionnaire(data: bytes | str, *, source: str = "<tekst>") -> Questi
     document = _keys_to_str(document)
     messages = list(_schema_messages(document))
     if not messages:
+        messages = list(_control_character_messages(document))
+    if not messages:
         messages = list(_rule_messages(document))
     if messages:
         raise QuestionnaireFileError(source, messages)
@@ -198,8 +205,21 @@ def parse_questionnaire(data: bytes | str, *, source: str = "<tekst>") -> Questi
 
 def _refuse_aliases(text: str) -> None:
     """A questionnaire needs no YAML aliases, and nested ones can make a file of a few hundred
-    bytes expand to gigabytes ("billion laughs"): refuse them before anything is built."""
+    bytes expand to gigabytes ("billion laughs"): refuse them before anything is built. Nor does
+    it nest deeper than MAX_DEPTH; a deeper file would exhaust Python's recursion limit later."""
+    depth = 0
     for event in yaml.parse(text, Loader=_SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"de YAML is dieper genest dan {MAX_DEPTH} niveaus; een vragenlijst heeft er hoogstens 9",
+                    cast(yaml.error.Mark, event.start_mark),
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
         if isinstance(event, yaml.AliasEvent):
             raise yaml.constructor.ConstructorError(
                 None,
@@ -289,6 +309,19 @@ def _explain(error: jsonschema.ValidationError) -> str:
     if validator == "maximum":
         return f"mag hoogstens {error.validator_value} zijn"
     return error.message
+
+
+def _control_character_messages(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[str]:
+    """A place per text with a control character (the schema has fixed the depth by now)."""
+    if isinstance(value, str):
+        if _CONTROL_IN_TEXT.search(value):
+            yield f"{_place(path)}: bevat een stuurteken (zoals NUL); dat is niet toegestaan"
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _control_character_messages(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _control_character_messages(item, (*path, index))
 
 
 def _rule_messages(document: dict[str, Any]) -> Iterator[str]:

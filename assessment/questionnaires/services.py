@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from assessment.audit.services import record
 from assessment.db import session
+from assessment.input_filter import MAX_ID
 from assessment.questionnaires.fileformat import QuestionnaireSpec, Text
 from assessment.questionnaires.models import (
     Capability,
@@ -32,6 +33,8 @@ def parse_reference(reference: str) -> tuple[str, int | None]:
     key, _, version = reference.partition("@")
     if version and not version.isdigit():
         raise QuestionnaireError(f"'{reference}': de versie na @ moet een geheel getal zijn")
+    if version and (len(version) > 10 or int(version) > MAX_ID):
+        raise QuestionnaireError(f"'{reference}': de versie na @ is te groot (hoogstens {MAX_ID})")
     return key.strip(), int(version) if version else None
 
 

@@ -95,7 +95,7 @@ def index() -> Any:
     return _page(form, problems, 400 if problems or form.errors else 200)
 
 
-@bp.route("/questionnaires/<int:questionnaire_id>")
+@bp.route("/questionnaires/<id:questionnaire_id>")
 @requires(can_manage_questionnaires)
 def preview(questionnaire_id: int) -> Any:
     if session.get(Questionnaire, questionnaire_id) is None:

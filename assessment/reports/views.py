@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 from flask import (
@@ -13,6 +14,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     stream_with_context,
     url_for,
 )
@@ -39,13 +41,14 @@ SLOW_START = dt.timedelta(minutes=1)  # no report started after this: perhaps no
 
 
 def _pdf(data: bytes, filename: str) -> Response:
-    response = Response(data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response = send_file(
+        io.BytesIO(data), mimetype="application/pdf", as_attachment=True, download_name=filename
+    )
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
-@bp.route("/reports/assessments/<int:assessment_id>.pdf")
+@bp.route("/reports/assessments/<id:assessment_id>.pdf")
 @login_required
 def unit_report(assessment_id: int) -> Any:
     assessment = assessment_services.get_assessment(assessment_id)
@@ -144,7 +147,7 @@ def _job(job_id: int) -> ReportJob:
     return job
 
 
-@bp.route("/reports/jobs/<int:job_id>")
+@bp.route("/reports/jobs/<id:job_id>")
 @requires(can_read_all_units)
 def job(job_id: int) -> Any:
     job = _job(job_id)
@@ -163,7 +166,7 @@ def job(job_id: int) -> Any:
     ), (200 if queue_up or progress.finished else 503)
 
 
-@bp.route("/reports/jobs/<int:job_id>.json")
+@bp.route("/reports/jobs/<id:job_id>.json")
 @requires(can_read_all_units)
 def job_progress(job_id: int) -> Any:
     """The job's progress for the page's script (the page works without it)."""
@@ -190,14 +193,15 @@ def _job_message(progress: report_jobs.Progress) -> str:
     return _("Klaar: %(done)s van %(total)s rapporten gemaakt.", done=progress.done, total=progress.total)
 
 
-@bp.route("/reports/jobs/<int:job_id>.zip")
+@bp.route("/reports/jobs/<id:job_id>.zip")
 @requires(can_read_all_units)
 def job_zip(job_id: int) -> Any:
     job = _job(job_id)
     if not report_jobs.progress(job).downloadable:
         abort(404)
     response = Response(stream_with_context(report_jobs.zip_chunks(job)), mimetype="application/zip")
-    response.headers["Content-Disposition"] = f'attachment; filename="{report_jobs.zip_filename(job)}"'
+    # A stream, which send_file does not take: werkzeug quotes the name as send_file would.
+    response.headers.set("Content-Disposition", "attachment", filename=report_jobs.zip_filename(job))
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

@@ -57,7 +57,7 @@ class NewRoundForm(BaseForm):
 
     code = StringField(
         _l("Code"),
-        description=_l("Kort en uniek, bijvoorbeeld 2026-1. Letters, cijfers, - . en _."),
+        description=_l("Kort en uniek, bijvoorbeeld 2026-1. Letters A–Z, cijfers, - en _."),
         validators=[InputRequired(_l("Vul een code in.")), Length(max=40)],
     )
     name = StringField(

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from assessment.codes import CODE_CHECK
 from assessment.db import Base, enum_column, utcnow
 from assessment.questionnaires.models import Questionnaire, Theme
 from assessment.units.models import Unit
@@ -34,6 +35,7 @@ class Round(Base):
 
     __tablename__ = "rounds"
     __repr_attrs__ = ("code", "status")
+    __table_args__ = (CheckConstraint(CODE_CHECK, name="code_ascii"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)

@@ -1,19 +1,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from assessment.assessments.models import Assessment
 from assessment.audit.services import record
+from assessment.codes import is_valid_code, normalise_code
 from assessment.db import session
+from assessment.input_filter import has_control_characters
 from assessment.questionnaires.models import Questionnaire
 from assessment.rounds.models import Round, RoundStatus, RoundTarget, Target
 from assessment.units.models import Unit
-
-ROUND_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,39}$")
 
 
 class RoundError(ValueError):
@@ -42,7 +41,7 @@ def raise_results_version_for_units(unit_ids: list[int]) -> None:
 
 
 def get_round(code: str) -> Round | None:
-    return session.scalar(select(Round).where(Round.code == code.strip()))
+    return session.scalar(select(Round).where(Round.code == normalise_code(code)))
 
 
 def create_round(
@@ -57,18 +56,20 @@ def create_round(
 ) -> Round:
     """Return a new planned round, with a default target per speerpunt (``targets`` by theme id,
     else the questionnaire's own) for every active unit, or for ``scope_unit``'s part of the tree."""
-    code = code.strip()
-    if not ROUND_CODE.match(code):
+    code = normalise_code(code)
+    if not is_valid_code(code):
         raise RoundError(
             _(
-                "'%(code)s' is geen geldige code: gebruik letters, cijfers, - . of _ (bijvoorbeeld 2026-1)",
-                code=code,
+                "'%(code)s' is geen geldige code: gebruik A–Z, 0–9, - of _ (bijvoorbeeld 2026-1)",
+                code=code if code.isprintable() else ascii(code),
             )
         )
     if get_round(code) is not None:
         raise RoundError(_("ronde %(code)s bestaat al", code=code))
     if not name.strip():
         raise RoundError(_("de naam mag niet leeg zijn"))
+    if has_control_characters(name):
+        raise RoundError(_("de naam mag geen stuurtekens (zoals NUL) bevatten"))
     if opens_on and closes_on and closes_on < opens_on:
         raise RoundError(_("de sluitdatum ligt voor de openingsdatum"))
     levels = {s.level for s in questionnaire.scale}

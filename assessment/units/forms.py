@@ -23,7 +23,7 @@ class UnitForm(BaseForm):
 class NewUnitForm(UnitForm):
     code = StringField(
         _l("Code"),
-        description=_l("Uniek en kort, bijvoorbeeld CLAS-13LTBRIG. Letters, cijfers, - en _."),
+        description=_l("Uniek en kort, bijvoorbeeld CLAS-13LTBRIG. Letters A–Z, cijfers, - en _."),
         validators=[InputRequired(_l("Vul een code in.")), Length(max=40)],
     )
     submit = SubmitField(_l("Eenheid maken"))

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, String, true
+from sqlalchemy import CheckConstraint, ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from assessment.codes import CODE_CHECK
 from assessment.db import Base
 
 UNIT_KINDS = ("krijgsmachtdeel", "commando", "brigade", "eenheid", "dienst", "bureau")
@@ -13,6 +14,7 @@ class Unit(Base):
 
     __tablename__ = "units"
     __repr_attrs__ = ("code",)
+    __table_args__ = (CheckConstraint(CODE_CHECK, name="code_ascii"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)

@@ -2,13 +2,17 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from assessment import formatting
 from assessment.audit.services import record
+from assessment.codes import is_valid_code, normalise_code
 from assessment.db import session
+from assessment.input_filter import has_control_characters
 from assessment.rounds.services import raise_results_version_for_units
 from assessment.units.models import Unit
 
@@ -39,10 +43,6 @@ class ImportResult:
     unchanged: int
 
 
-def normalise_code(code: str) -> str:
-    return code.strip().upper()
-
-
 def get_unit(code: str) -> Unit | None:
     return session.scalar(select(Unit).where(Unit.code == normalise_code(code)))
 
@@ -59,7 +59,7 @@ def parse_unit_csv(data: bytes, *, source: str) -> list[UnitRow]:
     rows: list[UnitRow] = []
     messages: list[str] = []
     seen: dict[str, int] = {}
-    for line, record_ in enumerate(reader, start=1):
+    for line, record_ in _records(reader, source):
         if not record_ or all(not cell.strip() for cell in record_):
             continue
         cells = [cell.strip() for cell in record_]
@@ -81,13 +81,18 @@ def parse_unit_csv(data: bytes, *, source: str) -> list[UnitRow]:
         problems = []
         if not code:
             problems.append(_("code is leeg"))
-        elif len(code) > 40 or not all(ch.isalnum() or ch in "-_" for ch in code):
+        elif not is_valid_code(code):
             problems.append(
                 _(
-                    "code '%(code)s' mag alleen letters, cijfers, - en _ bevatten (hoogstens 40 tekens)",
-                    code=code,
+                    "code '%(code)s' mag alleen A–Z, 0–9, - en _ bevatten (hoogstens 40 tekens)",
+                    code=code if code.isprintable() else ascii(code),
                 )
             )
+        problems.extend(
+            _("%(column)s bevat een stuurteken (zoals NUL); dat is niet toegestaan", column=column)
+            for column, cell in zip(CSV_COLUMNS, cells, strict=True)
+            if has_control_characters(cell)
+        )
         if not name:
             problems.append(_("name is leeg"))
         elif len(name) > 200:
@@ -111,6 +116,27 @@ def parse_unit_csv(data: bytes, *, source: str) -> list[UnitRow]:
     if messages:
         raise UnitImportError(messages)
     return rows
+
+
+def _records(reader: Iterator[list[str]], source: str) -> Iterator[tuple[int, list[str]]]:
+    """(line, cells) of each record; a field over the csv module's limit (128 KiB) is an error
+    for the whole file, named by its line."""
+    line = 0
+    try:
+        for line, record_ in enumerate(reader, start=1):
+            yield line, record_
+    except csv.Error:
+        raise UnitImportError(
+            [
+                _(
+                    "%(source)s, regel %(line)s: een veld is te lang (meer dan %(max)s tekens), "
+                    "of een aanhalingsteken wordt niet gesloten",
+                    source=source,
+                    line=line + 1,
+                    max=formatting.decimal(csv.field_size_limit(), 0),
+                )
+            ]
+        ) from None
 
 
 def import_units(rows: list[UnitRow], *, source: str) -> ImportResult:
@@ -195,8 +221,10 @@ class UnitError(ValueError):
 
 
 def _check(code: str, name: str, kind: str) -> None:
-    if not code or len(code) > 40 or not all(ch.isalnum() or ch in "-_" for ch in code):
-        raise UnitError(_("de code mag alleen letters, cijfers, - en _ bevatten (hoogstens 40 tekens)"))
+    if not is_valid_code(code):
+        raise UnitError(_("de code mag alleen A–Z, 0–9, - en _ bevatten (hoogstens 40 tekens)"))
+    if has_control_characters(name) or has_control_characters(kind):
+        raise UnitError(_("naam en soort mogen geen stuurtekens (zoals NUL) bevatten"))
     if not name.strip() or len(name) > 200:
         raise UnitError(_("vul een naam in van hoogstens 200 tekens"))
     if not kind.strip() or len(kind) > 40:

@@ -91,7 +91,7 @@ def test_the_csv_is_utf8_with_a_byte_order_mark_semicolons_and_decimal_commas(le
     response = lead.get(URL + "/export.csv")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
-    assert response.headers["Content-Disposition"] == 'attachment; filename="dts-scores_2026-1.csv"'
+    assert response.headers["Content-Disposition"] == "attachment; filename=dts-scores_2026-1.csv"
     assert response.data.startswith(BOM)
     first_line, second_line = response.data[len(BOM) :].decode("utf-8").splitlines()[:2]
     assert first_line.startswith("Code;Eenheid;Status;Volledig (%);Totaalscore;")
@@ -191,7 +191,7 @@ def test_a_unit_name_that_looks_like_a_formula_gets_a_leading_apostrophe(client,
 
 def test_the_workbook_has_scores_answers_and_benchmark_sheets(lead):
     response = lead.get(URL + "/export.xlsx")
-    assert response.headers["Content-Disposition"] == 'attachment; filename="dts-scores_2026-1.xlsx"'
+    assert response.headers["Content-Disposition"] == "attachment; filename=dts-scores_2026-1.xlsx"
     assert workbook(response).sheetnames == ["Scores", "Antwoorden", "Benchmark"]
 
 

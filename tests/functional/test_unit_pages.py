@@ -71,7 +71,7 @@ def test_a_coordinator_creates_renames_and_moves_a_unit(client, tree, db_session
     ("url", "form", "message"),
     [
         ("/units/new", {"code": "CZSK", "name": "Dubbel", "kind": "commando", "parent": ""}, "er is al een eenheid met code CZSK"),
-        ("/units/new", {"code": "A B", "name": "Spatie", "kind": "x", "parent": ""}, "mag alleen letters, cijfers"),
+        ("/units/new", {"code": "A B", "name": "Spatie", "kind": "x", "parent": ""}, "mag alleen A–Z, 0–9, - en _ bevatten"),
         ("/units/CLAS", {"name": "CLAS", "kind": "commando", "parent": "CLAS-13-1", "is_active": "y"},
          "een eenheid kan niet onder zichzelf of onder een eigen onderdeel vallen"),
         ("/units/CLAS", {"name": "", "kind": "commando", "parent": "", "is_active": "y"}, "Vul een naam in."),

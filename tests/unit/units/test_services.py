@@ -86,7 +86,7 @@ def test_a_file_without_header_starts_at_line_one():
         ("CZSK;Commando;commando;;extra", "regel 3: 5 kolommen, verwacht 4"),
         ("CZSK,Commando Zeestrijdkrachten,commando,", "regel 3: 1 kolommen, verwacht 4"),
         (";Naamloos;eenheid;", "regel 3: code is leeg"),
-        ("CZ SK;Spatie;eenheid;", "regel 3: code 'CZ SK' mag alleen letters, cijfers, - en _ bevatten"),
+        ("CZ SK;Spatie;eenheid;", "regel 3: code 'CZ SK' mag alleen A–Z, 0–9, - en _ bevatten"),
         ("X" * 41 + ";Lang;eenheid;", "(hoogstens 40 tekens)"),
         ("CZSK;;commando;", "regel 3: name is leeg"),
         ("CZSK;" + "n" * 201 + ";commando;", "regel 3: name is langer dan 200 tekens"),
