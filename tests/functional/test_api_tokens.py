@@ -130,7 +130,8 @@ def test_the_list_shows_owner_name_and_prefix_of_every_token(admin, users):
     assert rows["lead@test.local"][:2] == ["Power BI staf CLAS", f"{first[:12]}…"]
     assert rows["coordinator@test.local"][:2] == ["Rapportage DOSCO", f"{second[:12]}…"]
     assert rows["lead@test.local"][3] == "–"  # not used yet
-    assert rows["lead@test.local"][4].startswith("Intrekken")
+    assert rows["lead@test.local"][4] == "tot intrekken"  # no last day chosen
+    assert rows["lead@test.local"][5].startswith("Intrekken")
 
 
 def test_issuing_is_recorded_in_the_audit_trail(admin, users, db_session):
@@ -193,7 +194,7 @@ def test_a_revoked_token_is_marked_and_stops_working(admin, users, db_session):
     page = admin.get(response.headers["Location"])
     assert "Token ‘Power BI staf CLAS’ van lead@test.local is ingetrokken." in text_of(page)
     rows = {row[0]: row[1:] for row in table(page.get_data(as_text=True), "Uitgegeven tokens")}
-    assert rows["lead@test.local"][4].startswith("ingetrokken op ")
+    assert rows["lead@test.local"][5].startswith("ingetrokken op ")
 
     [token] = stored_tokens(db_session)
     assert token.revoked_at is not None
