@@ -3,6 +3,7 @@ only its hash is stored, both actions are in the audit trail, and a revoked toke
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from urllib.parse import urlsplit
@@ -10,8 +11,10 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import select
 
+from assessment import formatting
 from assessment.audit.models import AuditEvent
 from assessment.auth.models import ApiToken, Role
+from assessment.db import utcnow
 from tests.functional.test_compare import (
     table,
 )
@@ -41,6 +44,10 @@ def admin(client, users):
 
 def issue(client, user_id: int, name: str = "Power BI staf CLAS"):
     return client.submit(PAGE, {"user_id": str(user_id), "name": name})
+
+
+def issue_until(client, user_id: int, last_day: str, name: str = "Tijdelijk"):
+    return client.submit(PAGE, {"user_id": str(user_id), "name": name, "valid_through": last_day})
 
 
 def secret_on(response) -> str:
@@ -233,3 +240,57 @@ def test_revoking_twice_records_it_once(admin, users, db_session):
     admin.submit(f"{PAGE}/{token.id}/revoke", page=PAGE)
     assert stored_tokens(db_session)[0].revoked_at == revoked_at
     assert len(audit(db_session, "api_token.revoke")) == 1
+
+
+# -- expiry and last use --------------------------------------------------------------------------
+
+
+def test_a_token_with_a_last_day_works_until_then_and_answers_401_after(admin, users, db_session):
+    last_day = utcnow().astimezone(formatting.local_zone()).date() + dt.timedelta(days=30)
+    response = issue_until(admin, users["lead"].id, last_day.isoformat())
+    secret = secret_on(response)
+    rows = {row[0]: row[1:] for row in table(admin.get(PAGE).get_data(as_text=True), "Uitgegeven tokens")}
+    assert rows["lead@test.local"][4] == formatting.date(last_day)
+    assert api_status(admin, secret) == 200
+
+    [token] = stored_tokens(db_session)
+    token.expires_at = utcnow() - dt.timedelta(seconds=1)
+    db_session.commit()
+
+    answer = admin.get("/api/v1/rounds", headers={"Authorization": f"Bearer {secret}"})
+    assert answer.status_code == 401
+    assert answer.get_json() == {
+        "status": 401,
+        "message": "Log in, of stuur een geldig API-token mee (Authorization: Bearer ...).",
+    }
+    rows = {row[0]: row[1:] for row in table(admin.get(PAGE).get_data(as_text=True), "Uitgegeven tokens")}
+    assert rows["lead@test.local"][5] == "verlopen"
+
+
+def test_a_last_day_in_the_past_is_refused_at_its_field(admin, users, db_session):
+    response = issue_until(
+        admin,
+        users["lead"].id,
+        (utcnow().astimezone(formatting.local_zone()).date() - dt.timedelta(days=2)).isoformat(),
+    )
+    assert response.status_code == 400
+    field = field_with_error(response.get_data(as_text=True), "Geldig tot en met (niet verplicht)")
+    assert "kies vandaag of een dag in de toekomst" in field
+    assert stored_tokens(db_session) == []
+
+
+def test_a_last_day_that_is_no_date_is_refused_at_its_field(admin, users, db_session):
+    response = issue_until(admin, users["lead"].id, "31-02-2027")
+    assert response.status_code == 400
+    assert field_with_error(response.get_data(as_text=True), "Geldig tot en met (niet verplicht)")
+    assert stored_tokens(db_session) == []
+
+
+def test_the_token_page_shows_when_a_token_was_last_used(admin, users, db_session):
+    secret = secret_on(issue(admin, users["lead"].id))
+    assert api_status(admin, secret) == 200
+    [token] = stored_tokens(db_session)
+    assert token.last_used_at is not None
+    rows = {row[0]: row[1:] for row in table(admin.get(PAGE).get_data(as_text=True), "Uitgegeven tokens")}
+    assert rows["lead@test.local"][3] == formatting.datetime(token.last_used_at)
+    assert rows["lead@test.local"][3] != "–"
