@@ -60,7 +60,7 @@ class NewPasswordForm(BaseForm):
     password = PasswordField(
         _l("Nieuw wachtwoord"),
         description=_l(
-            "Minstens 12 en hoogstens 128 tekens. Een zin van een paar woorden is sterk en goed te onthouden. "
+            "Minstens 12 tekens, hoogstens 128. Een zin van een paar woorden is sterk en goed te onthouden. "
             "Veelgebruikte wachtwoorden worden geweigerd."
         ),
         validators=[InputRequired(_l("Vul een nieuw wachtwoord in.")), _NOT_TOO_LONG],
