@@ -33,9 +33,10 @@ def verify_password(stored: str, password: str) -> tuple[bool, bool]:
             return False, False
         return True, _hasher.check_needs_rehash(stored)
     try:
-        return check_password_hash(stored, password), True
+        matches = check_password_hash(stored, password)
     except ValueError:  # not a hash Werkzeug knows: nobody can log in with it
         return False, False
+    return matches, matches
 
 
 @cache
