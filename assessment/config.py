@@ -10,6 +10,8 @@
 ``PROXY_COUNT``   reverse proxies in front of the app that set ``X-Forwarded-For`` (default 0:
                   the header is not believed; see ``assessment.hardening``).
 ``REPORT_JOB_KEEP_DAYS`` days a finished report job's ZIP is kept (default 7).
+``SESSION_LIFETIME_HOURS`` a login ends this many hours after it began (default 12);
+``SESSION_IDLE_MINUTES``   and after this many minutes without a request (default 60).
 ``SMTP_*``        e-mail for invitation links, when ``SMTP_HOST`` is set (see ``assessment.mail``).
 """
 
@@ -40,10 +42,11 @@ def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
         SMTP_PASSWORD=os.environ.get("SMTP_PASSWORD", ""),
         SMTP_STARTTLS=os.environ.get("SMTP_STARTTLS", "") == "1",
         PROXY_COUNT=int(os.environ.get("PROXY_COUNT") or 0),
+        SESSION_LIFETIME_HOURS=float(os.environ.get("SESSION_LIFETIME_HOURS") or 12),
+        SESSION_IDLE_MINUTES=float(os.environ.get("SESSION_IDLE_MINUTES") or 60),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=os.environ.get("SESSION_COOKIE_SECURE", "") == "1",
-        REMEMBER_COOKIE_HTTPONLY=True,
         WTF_I18N_ENABLED=False,  # WTForms' own Dutch messages (see forms.BaseForm)
         WTF_CSRF_TIME_LIMIT=None,  # a long form must not expire while a user writes
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,

@@ -8,6 +8,10 @@ login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = _l("Log in om deze pagina te zien.")
 login_manager.login_message_category = "info"
-login_manager.session_protection = "strong"
+# No session protection: Flask-Login's "basic" and "strong" checks compare a hash of the client's
+# address, which it takes from a client-sent X-Forwarded-For header, so anyone could fake it, and
+# which legitimately changes behind proxies. A login is guarded by its server-side record instead
+# (assessment.auth.sessions): it can be ended, expires, and the cookie alone proves nothing after.
+login_manager.session_protection = None
 
 csrf = CSRFProtect()

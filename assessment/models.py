@@ -2,7 +2,7 @@
 
 from assessment.assessments.models import Answer, Assessment, AssessmentStatus
 from assessment.audit.models import AuditEvent
-from assessment.auth.models import ApiToken, Role, User, user_units
+from assessment.auth.models import ApiToken, Role, User, UserSession, user_units
 from assessment.db import Base
 from assessment.questionnaires.models import (
     Capability,
@@ -39,5 +39,6 @@ __all__ = [
     "Theme",
     "Unit",
     "User",
+    "UserSession",
     "user_units",
 ]

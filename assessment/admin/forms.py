@@ -56,3 +56,7 @@ class EditUserForm(AccountForm):
 
 class ResetForm(BaseForm):
     submit = SubmitField(_l("Nieuwe link maken"))
+
+
+class EndSessionsForm(BaseForm):
+    submit = SubmitField(_l("Overal uitloggen"))

@@ -8,13 +8,21 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from assessment import formatting, mail
-from assessment.admin.forms import AccountForm, EditUserForm, NewUserForm, ResetForm, UserFilterForm
-from assessment.auth import services
+from assessment.admin.forms import (
+    AccountForm,
+    EditUserForm,
+    EndSessionsForm,
+    NewUserForm,
+    ResetForm,
+    UserFilterForm,
+)
+from assessment.auth import services, sessions
 from assessment.auth.access import can_manage_users, requires, roles_managed_by
 from assessment.auth.models import Role, User, user_units
 from assessment.db import session, utcnow
@@ -162,9 +170,14 @@ def edit_user(user_id: int) -> Any:
                     "success",
                 )
                 return redirect(url_for(".users"))
-    return render_template("admin/user_edit.html", form=form, user=user, reset_form=ResetForm()), (
-        400 if form.errors else 200
-    )
+    return render_template(
+        "admin/user_edit.html",
+        form=form,
+        user=user,
+        reset_form=ResetForm(),
+        sessions=sessions.open_sessions(user),
+        end_sessions_form=EndSessionsForm(),
+    ), (400 if form.errors else 200)
 
 
 @bp.route("/users/<id:user_id>/reset", methods=["POST"])
@@ -177,3 +190,23 @@ def reset_password(user_id: int) -> Any:
         flash(_("Zet het account eerst weer aan."), "error")
         return redirect(url_for(".edit_user", user_id=user.id))
     return _link(user, services.issue_invitation(user, purpose="reset", created_by=current_user), "reset")
+
+
+@bp.route("/users/<id:user_id>/sessions/end", methods=["POST"])
+@requires(can_manage_users)
+def end_sessions(user_id: int) -> Any:
+    """Log out everywhere: every session of the user ends at once (a lost laptop, a leaked cookie)."""
+    user = _managed(user_id)
+    if not EndSessionsForm().validate_on_submit():
+        abort(400)
+    ended = sessions.log_out_everywhere(user, by=current_user)
+    flash(
+        ngettext(
+            "%(num)s sessie van %(email)s is beëindigd.",
+            "%(num)s sessies van %(email)s zijn beëindigd.",
+            ended,
+            email=user.email,
+        ),
+        "success",
+    )
+    return redirect(url_for(".edit_user", user_id=user.id))

@@ -1,8 +1,16 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import EqualTo, InputRequired, Length
+from wtforms import DateField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import EqualTo, InputRequired, Length, Optional
 
+from assessment.auth.passwords import MAX_PASSWORD_LENGTH
 from assessment.forms import BaseForm
+
+# The same limit as everywhere else (assessment.auth.passwords): no account gets a password that
+# the login form would not take.
+_NOT_TOO_LONG = Length(
+    max=MAX_PASSWORD_LENGTH,
+    message=_l("Het wachtwoord mag hoogstens %(max)d tekens hebben."),
+)
 
 
 class LoginForm(BaseForm):
@@ -13,7 +21,7 @@ class LoginForm(BaseForm):
     )
     password = PasswordField(
         _l("Wachtwoord"),
-        validators=[InputRequired(_l("Vul uw wachtwoord in.")), Length(max=1000)],
+        validators=[InputRequired(_l("Vul uw wachtwoord in.")), _NOT_TOO_LONG],
         render_kw={"autocomplete": "current-password"},
     )
     submit = SubmitField(_l("Inloggen"))
@@ -29,6 +37,11 @@ class IssueTokenForm(BaseForm):
         _l("Naam van het token"),
         description=_l("Waarvoor is het? Bijvoorbeeld ‘Power BI dashboard staf CLAS’."),
         validators=[InputRequired(_l("Geef het token een naam.")), Length(max=100)],
+    )
+    valid_through = DateField(
+        _l("Geldig tot en met (niet verplicht)"),
+        description=_l("Na deze dag werkt het token niet meer. Leeg: tot u het intrekt."),
+        validators=[Optional()],
     )
     submit = SubmitField(_l("Token maken"))
 
@@ -47,10 +60,10 @@ class NewPasswordForm(BaseForm):
     password = PasswordField(
         _l("Nieuw wachtwoord"),
         description=_l(
-            "Minstens 12 tekens. Een zin van een paar woorden is sterk en goed te onthouden. "
+            "Minstens 12 tekens, hoogstens 128. Een zin van een paar woorden is sterk en goed te onthouden. "
             "Veelgebruikte wachtwoorden worden geweigerd."
         ),
-        validators=[InputRequired(_l("Vul een nieuw wachtwoord in.")), Length(max=1000)],
+        validators=[InputRequired(_l("Vul een nieuw wachtwoord in.")), _NOT_TOO_LONG],
         render_kw={"autocomplete": "new-password"},
     )
     repeat = PasswordField(
@@ -67,7 +80,7 @@ class NewPasswordForm(BaseForm):
 class ChangePasswordForm(NewPasswordForm):
     current = PasswordField(
         _l("Huidig wachtwoord"),
-        validators=[InputRequired(_l("Vul uw huidige wachtwoord in.")), Length(max=1000)],
+        validators=[InputRequired(_l("Vul uw huidige wachtwoord in.")), _NOT_TOO_LONG],
         render_kw={"autocomplete": "current-password"},
     )
     submit = SubmitField(_l("Wachtwoord wijzigen"))

@@ -96,6 +96,7 @@ class ApiToken(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     last_used_at: Mapped[dt.datetime | None]
+    expires_at: Mapped[dt.datetime | None]  # none: valid until revoked
     revoked_at: Mapped[dt.datetime | None]
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
@@ -104,3 +105,25 @@ class ApiToken(Base):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+    def has_expired(self, now: dt.datetime) -> bool:
+        return self.expires_at is not None and self.expires_at <= now
+
+
+class UserSession(Base):
+    """One login: the server's record of it, which logout, a password change, deactivation and an
+    admin's "log out everywhere" delete. The browser's cookie holds the secret; only its SHA-256
+    hash is stored (see ``assessment.auth.sessions``)."""
+
+    __tablename__ = "user_sessions"
+    __repr_attrs__ = ("user_id", "created_at")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    client_address: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+
+    user: Mapped[User] = relationship()

@@ -11,23 +11,17 @@ from pathlib import Path
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
-from werkzeug.security import check_password_hash, generate_password_hash
 
+from assessment import formatting
 from assessment.audit.services import record
+from assessment.auth import sessions
 from assessment.auth.models import ApiToken, Invitation, Role, User
+from assessment.auth.passwords import MAX_PASSWORD_LENGTH, dummy_hash, hash_password, verify_password
 from assessment.db import session, utcnow
 from assessment.units.models import Unit
 
 MIN_PASSWORD_LENGTH = 12
-MAX_PASSWORD_LENGTH = 1000  # what the login form accepts
 INVITATION_VALID = dt.timedelta(hours=72)
-
-
-@cache
-def _dummy_hash() -> str:
-    """Checked when the e-mail address is unknown, so a wrong address costs as much time as a
-    wrong password and the answer time does not tell which accounts exist."""
-    return generate_password_hash("not-a-real-password")
 
 
 class UserError(ValueError):
@@ -49,19 +43,17 @@ def get_user_by_email(email: str) -> User | None:
 def authenticate(email: str, password: str) -> User | None:
     """Return the active user with this e-mail address and password, else None."""
     user = get_user_by_email(email)
-    if user is None:
-        check_password_hash(_dummy_hash(), password)
+    if user is None or len(password) > MAX_PASSWORD_LENGTH:
+        verify_password(dummy_hash(), password[:MAX_PASSWORD_LENGTH])
         return None
-    if not check_password_hash(user.password_hash, password) or not user.is_active:
+    matches, needs_rehash = verify_password(user.password_hash, password)
+    if not matches or not user.is_active:
         return None
+    if needs_rehash:  # a hash of before Argon2id, or of older parameters: replaced now we can
+        user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
     session.flush()
     return user
-
-
-def hash_password(password: str) -> str:
-    """Return a scrypt hash (Werkzeug's default: salted, memory-hard)."""
-    return generate_password_hash(password)
 
 
 @cache
@@ -91,12 +83,14 @@ def _set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
 
 
-def change_password(user: User, *, current: str, new: str) -> None:
-    """The user's own change: his current password first."""
-    if not check_password_hash(user.password_hash, current):
+def change_password(user: User, *, current: str, new: str, keep_session: str | None = None) -> None:
+    """The user's own change: his current password first. His other sessions end (someone who
+    knew the old password is logged out); ``keep_session`` is the secret of the one he is in."""
+    if not verify_password(user.password_hash, current)[0]:
         raise WrongPassword(_("het huidige wachtwoord klopt niet"))
     _set_password(user, new)
     session.flush()
+    sessions.end_sessions(user, keep=keep_session)
     record("user.password_change", user, actor=user)
 
 
@@ -145,6 +139,7 @@ def accept_invitation(invitation: Invitation, password: str) -> User:
     _set_password(user, password)
     invitation.used_at = utcnow()
     session.flush()
+    sessions.end_sessions(user)  # a reset is often because someone else may know the old one
     record("user.password_set", user, new={"via": invitation.purpose}, actor=user)
     return user
 
@@ -175,6 +170,8 @@ def update_user(user: User, *, role: Role, units: list[Unit], is_active: bool, c
     if old == new:
         return False
     session.flush()
+    if not is_active:
+        sessions.end_sessions(user)
     record("user.update", user, old=old, new=new, actor=changed_by)
     return True
 
@@ -238,8 +235,26 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def issue_token(user: User, name: str, *, created_by: User | None = None) -> tuple[ApiToken, str]:
-    """Return a new token for ``user`` and its secret text (shown once, stored only as a hash)."""
+class BadExpiry(UserError):
+    """The chosen last day of a token is not a day to come."""
+
+
+def token_expiry(last_day: dt.date) -> dt.datetime:
+    """The moment a token with ``last_day`` as its last valid day stops working: the end of that
+    day in Dutch time (so the day shown is the local day, whatever the server's zone)."""
+    return dt.datetime.combine(
+        last_day + dt.timedelta(days=1), dt.time(), formatting.local_zone()
+    ).astimezone(dt.UTC)
+
+
+def issue_token(
+    user: User, name: str, *, valid_through: dt.date | None = None, created_by: User | None = None
+) -> tuple[ApiToken, str]:
+    """Return a new token for ``user`` and its secret text (shown once, stored only as a hash).
+    With ``valid_through`` the token stops working after that day; without, when revoked."""
+    expires_at = token_expiry(valid_through) if valid_through else None
+    if expires_at is not None and expires_at <= utcnow():
+        raise BadExpiry(_("kies vandaag of een dag in de toekomst"))
     name = name.strip()
     if not name:
         raise UserError(_("geef het token een naam, zodat u later weet waarvoor het is"))
@@ -254,13 +269,17 @@ def issue_token(user: User, name: str, *, created_by: User | None = None) -> tup
         prefix=secret[:12],
         token_hash=_token_hash(secret),
         created_by_id=created_by.id if created_by else None,
+        expires_at=expires_at,
     )
     session.add(token)
     session.flush()
+    new = {"user": user.email, "name": name, "prefix": token.prefix}
+    if expires_at is not None:
+        new["expires_at"] = expires_at.isoformat()
     record(
         "api_token.issue",
         token,
-        new={"user": user.email, "name": name, "prefix": token.prefix},
+        new=new,
         actor=created_by,
     )
     return token, secret
@@ -282,7 +301,7 @@ def display_names(user_ids: Iterable[int | None]) -> dict[int, str]:
 
 
 def user_for_token(secret: str) -> User | None:
-    """Return the active user of an active token, else None."""
+    """Return the active user of an active token (not revoked, not expired), else None."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
     token = session.scalar(
@@ -290,9 +309,9 @@ def user_for_token(secret: str) -> User | None:
         .where(ApiToken.token_hash == _token_hash(secret))
         .options(joinedload(ApiToken.user).selectinload(User.units))
     )
-    if token is None or token.revoked_at is not None or not token.user.is_active:
-        return None
     now = utcnow()
+    if token is None or token.revoked_at is not None or token.has_expired(now) or not token.user.is_active:
+        return None
     if token.last_used_at is None or now - token.last_used_at > _LAST_USED_RESOLUTION:
         token.last_used_at = now  # committed with the request (db.py), like every change
     return token.user

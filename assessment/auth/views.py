@@ -3,15 +3,15 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask import session as flask_session
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from assessment import i18n
 from assessment.audit.services import record
+from assessment.auth import sessions
 from assessment.auth.access import can_manage_tokens, requires
 from assessment.auth.forms import (
     ChangePasswordForm,
@@ -24,6 +24,7 @@ from assessment.auth.forms import (
 )
 from assessment.auth.models import ApiToken, User
 from assessment.auth.services import (
+    BadExpiry,
     UserError,
     WrongPassword,
     accept_invitation,
@@ -35,7 +36,7 @@ from assessment.auth.services import (
     revoke_token,
     user_for_token,
 )
-from assessment.db import keep_changes_on_error, session
+from assessment.db import keep_changes_on_error, session, utcnow
 from assessment.extensions import login_manager
 from assessment.throttle import guess_failed
 
@@ -43,12 +44,9 @@ bp = Blueprint("auth", __name__, template_folder="templates")
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
-        return None
-    # The units come along in the same query: access checks ask for them on most pages.
-    user = session.get(User, int(user_id), options=[joinedload(User.units)])
-    return user if user is not None and user.is_active else None
+def load_user(secret: str) -> User | None:
+    """What the cookie holds is the secret of a server-side session record, not a user id."""
+    return sessions.user_for_session(secret)
 
 
 def _bearer_token(request: Any) -> str | None:
@@ -74,9 +72,7 @@ def load_user_from_token(request: Any) -> User | None:
 def _token_before_session() -> None:
     """An API request with a token is the token's user (or nobody), whatever cookie comes along.
 
-    Flask-Login's "strong" session protection turns a session without a login in it (one that
-    holds only a CSRF token or a flash message, after a visit to /login) into an anonymous user
-    before it asks the request loader, which would refuse a valid token. So the token is read
+    Flask-Login asks the request loader only when the cookie brings no user, so the token is read
     first; the session is neither read nor changed.
     """
     if request.path.startswith("/api/") and _bearer_token(request):
@@ -89,7 +85,10 @@ def unauthorized() -> Any:
         return jsonify(
             status=401, message=_("Log in, of stuur een geldig API-token mee (Authorization: Bearer ...).")
         ), 401
-    flash(str(login_manager.login_message), login_manager.login_message_category)
+    if g.get("session_ended"):
+        flash(_("U was te lang niet actief of te lang ingelogd. Log opnieuw in."), "info")
+    else:
+        flash(str(login_manager.login_message), login_manager.login_message_category)
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
@@ -117,7 +116,7 @@ def login() -> Any:
             record("auth.login_failed", ("user", "-"), new={"email": (form.email.data or "")[:254]})
             keep_changes_on_error()  # the failed attempt stays in the audit trail
         else:
-            login_user(user)
+            sessions.log_in(user)
             record("auth.login", user, actor=user)
             chosen = i18n.requested(flask_session.get("language"))
             if chosen:  # a language chosen on the login page is kept with the account
@@ -148,7 +147,12 @@ def password() -> Any:
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            change_password(current_user, current=form.current.data or "", new=form.password.data or "")
+            change_password(
+                current_user,
+                current=form.current.data or "",
+                new=form.password.data or "",
+                keep_session=sessions.current_secret(),
+            )
         except UserError as exc:
             if isinstance(exc, WrongPassword):
                 guess_failed()
@@ -168,7 +172,7 @@ def set_password(secret: str) -> Any:
     if invitation is None:
         return render_template("auth/link_invalid.html"), 404
     if current_user.is_authenticated and current_user.id != invitation.user_id:
-        logout_user()  # the link is for someone else than who is logged in here
+        sessions.log_out()  # the link is for someone else than who is logged in here
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:
@@ -188,7 +192,9 @@ def logout() -> Any:
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
     if form.validate_on_submit():
-        logout_user()
+        user = current_user._get_current_object()
+        record("auth.logout", user, actor=user)
+        sessions.log_out()
         flash(_("U bent uitgelogd."), "success")
         return redirect(url_for("auth.login"))
     # A GET asks first: logging out by a link on another site must not be possible.
@@ -209,9 +215,15 @@ def tokens() -> Any:
             try:
                 if owner is None:
                     raise UserError(_("dit account bestaat niet"))
-                _token, secret = issue_token(owner, form.name.data or "", created_by=current_user)
+                _token, secret = issue_token(
+                    owner,
+                    form.name.data or "",
+                    valid_through=form.valid_through.data,
+                    created_by=current_user,
+                )
             except UserError as exc:
-                form.name.errors = [*form.name.errors, str(exc)]
+                field = form.valid_through if isinstance(exc, BadExpiry) else form.name
+                field.errors = [*field.errors, str(exc)]
                 status = 400
             else:
                 form = IssueTokenForm(formdata=None)
@@ -219,7 +231,12 @@ def tokens() -> Any:
         else:
             status = 400
     return render_template(
-        "auth/tokens.html", form=form, tokens=list_tokens(), secret=secret, revoke_form=RevokeTokenForm()
+        "auth/tokens.html",
+        form=form,
+        tokens=list_tokens(),
+        secret=secret,
+        revoke_form=RevokeTokenForm(),
+        now=utcnow(),
     ), status
 
 

@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import func, select
 
 from assessment.assessments.models import Answer, Assessment, AssessmentStatus
+from assessment.audit.models import AuditEvent
 from assessment.auth.models import Role, User
 from assessment.questionnaires.models import Questionnaire
 from assessment.reports.models import ReportJob
@@ -62,6 +63,8 @@ MATRIX: dict[str, tuple[Any, ...]] = {
     "GET /users/new":                          (LOGIN,    403,     403,       403,  200,         200),
     "GET /users/{rep}":                        (LOGIN,    403,     403,       403,  200,         200),
     "POST /users/{rep}/reset":                 (LOGIN,    403,     403,       403,  200,         200),
+    "POST /users/{rep}/sessions/end":          (LOGIN,    403,     403,       403,  DONE,        DONE),
+    "POST /users/{admin}/sessions/end":        (LOGIN,    403,     403,       403,  403,         DONE),
     "POST /users/new":                         (LOGIN,    403,     403,       403,  MADE,        MADE),
     "POST /users/{rep}":                       (LOGIN,    403,     403,       403,  DONE,        DONE),
     "POST /account/wachtwoord":                (LOGIN,    400,     400,       400,  400,         400),
@@ -277,6 +280,13 @@ EFFECTS: dict[str, Callable[[Any, World, WebClient], bool]] = {
     ),
     "POST /users/{rep}": lambda db, w, client: (
         [u.code for u in db.get(User, w.users["own_rep"].id).units] == ["OTHER", "OWN"]
+    ),
+    "POST /users/{rep}/sessions/end": lambda db, w, client: (
+        db.scalar(select(AuditEvent.object_id).where(AuditEvent.action == "user.logout_everywhere"))
+        == str(w.users["own_rep"].id)
+    ),
+    "POST /users/{admin}/sessions/end": lambda db, w, client: (
+        urlsplit(client.get("/").headers["Location"]).path == "/login"  # his own login ended too
     ),
     "POST /units/import": lambda db, w, client: (
         db.scalar(select(Unit).where(Unit.code == "CSV-1")) is not None

@@ -3,6 +3,7 @@ only its hash is stored, both actions are in the audit trail, and a revoked toke
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from urllib.parse import urlsplit
@@ -10,8 +11,10 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import select
 
+from assessment import formatting
 from assessment.audit.models import AuditEvent
 from assessment.auth.models import ApiToken, Role
+from assessment.db import utcnow
 from tests.functional.test_cli import count, one_line, run, succeeded
 from tests.functional.test_compare import (
     table,
@@ -42,6 +45,10 @@ def admin(client, users):
 
 def issue(client, user_id: int, name: str = "Power BI staf CLAS"):
     return client.submit(PAGE, {"user_id": str(user_id), "name": name})
+
+
+def issue_until(client, user_id: int, last_day: str, name: str = "Tijdelijk"):
+    return client.submit(PAGE, {"user_id": str(user_id), "name": name, "valid_through": last_day})
 
 
 def secret_on(response) -> str:
@@ -131,7 +138,8 @@ def test_the_list_shows_owner_name_and_prefix_of_every_token(admin, users):
     assert rows["lead@test.local"][:2] == ["Power BI staf CLAS", f"{first[:12]}…"]
     assert rows["coordinator@test.local"][:2] == ["Rapportage DOSCO", f"{second[:12]}…"]
     assert rows["lead@test.local"][3] == "–"  # not used yet
-    assert rows["lead@test.local"][4].startswith("Intrekken")
+    assert rows["lead@test.local"][4] == "tot intrekken"  # no last day chosen
+    assert rows["lead@test.local"][5].startswith("Intrekken")
 
 
 def test_issuing_is_recorded_in_the_audit_trail(admin, users, db_session):
@@ -194,7 +202,7 @@ def test_a_revoked_token_is_marked_and_stops_working(admin, users, db_session):
     page = admin.get(response.headers["Location"])
     assert "Token ‘Power BI staf CLAS’ van lead@test.local is ingetrokken." in text_of(page)
     rows = {row[0]: row[1:] for row in table(page.get_data(as_text=True), "Uitgegeven tokens")}
-    assert rows["lead@test.local"][4].startswith("ingetrokken op ")
+    assert rows["lead@test.local"][5].startswith("ingetrokken op ")
 
     [token] = stored_tokens(db_session)
     assert token.revoked_at is not None
@@ -264,3 +272,57 @@ def test_the_command_line_refuses_a_token_for_no_account_or_without_a_name(
 ):
     assert one_line(run(cli, "user", "token", "--email", email, "--name", name)) == expected
     assert count(db_session, ApiToken) == 0
+
+
+# -- expiry and last use --------------------------------------------------------------------------
+
+
+def test_a_token_with_a_last_day_works_until_then_and_answers_401_after(admin, users, db_session):
+    last_day = utcnow().astimezone(formatting.local_zone()).date() + dt.timedelta(days=30)
+    response = issue_until(admin, users["lead"].id, last_day.isoformat())
+    secret = secret_on(response)
+    rows = {row[0]: row[1:] for row in table(admin.get(PAGE).get_data(as_text=True), "Uitgegeven tokens")}
+    assert rows["lead@test.local"][4] == formatting.date(last_day)
+    assert api_status(admin, secret) == 200
+
+    [token] = stored_tokens(db_session)
+    token.expires_at = utcnow() - dt.timedelta(seconds=1)
+    db_session.commit()
+
+    answer = admin.get("/api/v1/rounds", headers={"Authorization": f"Bearer {secret}"})
+    assert answer.status_code == 401
+    assert answer.get_json() == {
+        "status": 401,
+        "message": "Log in, of stuur een geldig API-token mee (Authorization: Bearer ...).",
+    }
+    rows = {row[0]: row[1:] for row in table(admin.get(PAGE).get_data(as_text=True), "Uitgegeven tokens")}
+    assert rows["lead@test.local"][5] == "verlopen"
+
+
+def test_a_last_day_in_the_past_is_refused_at_its_field(admin, users, db_session):
+    response = issue_until(
+        admin,
+        users["lead"].id,
+        (utcnow().astimezone(formatting.local_zone()).date() - dt.timedelta(days=2)).isoformat(),
+    )
+    assert response.status_code == 400
+    field = field_with_error(response.get_data(as_text=True), "Geldig tot en met (niet verplicht)")
+    assert "kies vandaag of een dag in de toekomst" in field
+    assert stored_tokens(db_session) == []
+
+
+def test_a_last_day_that_is_no_date_is_refused_at_its_field(admin, users, db_session):
+    response = issue_until(admin, users["lead"].id, "31-02-2027")
+    assert response.status_code == 400
+    assert field_with_error(response.get_data(as_text=True), "Geldig tot en met (niet verplicht)")
+    assert stored_tokens(db_session) == []
+
+
+def test_the_token_page_shows_when_a_token_was_last_used(admin, users, db_session):
+    secret = secret_on(issue(admin, users["lead"].id))
+    assert api_status(admin, secret) == 200
+    [token] = stored_tokens(db_session)
+    assert token.last_used_at is not None
+    rows = {row[0]: row[1:] for row in table(admin.get(PAGE).get_data(as_text=True), "Uitgegeven tokens")}
+    assert rows["lead@test.local"][3] == formatting.datetime(token.last_used_at)
+    assert rows["lead@test.local"][3] != "–"

@@ -6,12 +6,12 @@ import json
 
 import pytest
 from sqlalchemy import select
-from werkzeug.security import check_password_hash
 
 from assessment import db
 from assessment.audit.models import AuditEvent
 from assessment.auth import services
 from assessment.auth.models import Role, User
+from assessment.auth.passwords import verify_password
 from assessment.auth.services import UserError, authenticate, create_user, hash_password
 
 pytestmark = pytest.mark.usefixtures("app_ctx")
@@ -39,11 +39,11 @@ def make_user(**overrides) -> User:
 # -- create_user --------------------------------------------------------------------------------
 
 
-def test_a_new_user_gets_a_salted_scrypt_hash_never_the_password(unit_codes):
+def test_a_new_user_gets_a_salted_argon2id_hash_never_the_password(unit_codes):
     user = make_user()
-    assert user.password_hash.startswith("scrypt:")
+    assert user.password_hash.startswith("$argon2id$")
     assert PASSWORD not in user.password_hash
-    assert check_password_hash(user.password_hash, PASSWORD)
+    assert verify_password(user.password_hash, PASSWORD) == (True, False)
     assert hash_password(PASSWORD) != hash_password(PASSWORD)  # a fresh salt every time
 
 
@@ -138,11 +138,11 @@ def test_an_unknown_address_costs_a_password_check_too(monkeypatch, email):
     make_user()
     checks = []
 
-    def counting_check(pwhash: str, password: str) -> bool:
+    def counting_check(pwhash: str, password: str) -> tuple[bool, bool]:
         checks.append(pwhash)
-        return check_password_hash(pwhash, password)
+        return verify_password(pwhash, password)
 
-    monkeypatch.setattr(services, "check_password_hash", counting_check)
+    monkeypatch.setattr(services, "verify_password", counting_check)
     assert authenticate(email, "verkeerd-wachtwoord") is None
     assert len(checks) == 1
-    assert checks[0].startswith("scrypt:")
+    assert checks[0].startswith("$argon2id$")
