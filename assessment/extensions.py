@@ -8,10 +8,11 @@ login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = _l("Log in om deze pagina te zien.")
 login_manager.login_message_category = "info"
-# No session protection: Flask-Login's "basic" and "strong" checks compare a hash of the client's
-# address, which it takes from a client-sent X-Forwarded-For header, so anyone could fake it, and
-# which legitimately changes behind proxies. A login is guarded by its server-side record instead
-# (assessment.auth.sessions): it can be ended, expires, and the cookie alone proves nothing after.
-login_manager.session_protection = None
+# "strong": a login cookie that arrives from another address or browser than the login's ends that
+# login in this session. Flask-Login takes the address from X-Forwarded-For when it is there; the
+# app removes that header before any view runs, after ProxyFix has used it as far as PROXY_COUNT
+# trusts it (assessment.hardening), so a client cannot claim the owner's address. The login itself
+# is guarded by its server-side record (assessment.auth.sessions): it can be ended and it expires.
+login_manager.session_protection = "strong"
 
 csrf = CSRFProtect()

@@ -136,6 +136,9 @@ def test_after_login_next_never_leads_to_another_site(client, setting, target):
         {"email": "rep@test.local", "password": PASSWORD},
         page="/login",
     )
+    if "\t" in target:  # a control character in the address: the input filter refuses the request
+        assert response.status_code == 400 and "Location" not in response.headers
+        return
     assert response.status_code == 302
     assert stays_on_this_site(response.headers["Location"]), response.headers["Location"]
 
