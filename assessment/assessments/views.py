@@ -134,7 +134,7 @@ def overview(assessment_id: int) -> Any:
         progress=results.total_progress(per_theme),
         next_open=results.next_open_question(data, results.answered_ids(answers)),
         may_edit=_may_edit(assessment),
-        may_decide=can_decide(current_user) and assessment.status is AssessmentStatus.SUBMITTED,
+        may_decide=_may_decide(assessment),
         may_review=can_decide(current_user) and assessment.status is not AssessmentStatus.DRAFT,
         may_undo=_may_undo(assessment),
         undo_form=DecideForm(data={"version": assessment.version}),
@@ -463,11 +463,22 @@ def review(assessment_id: int) -> Any:
         answers=answers,
         progress=results.total_progress(per_theme),
         open_questions=sum(p.total - p.answered for p in per_theme.values()),
-        may_decide=assessment.status is AssessmentStatus.SUBMITTED,
+        may_decide=_may_decide(assessment),
+        # Submitted, but the round is planned or closed: why there is nothing to decide.
+        round_not_open=None if assessment.round.is_open else services.RoundNotOpen(assessment.round).args[0],
         may_undo=_may_undo(assessment),
         undo_form=DecideForm(data={"version": assessment.version}),
         # Every answer is on this page: "omdat vraag 2.3 …" links to it here.
         question_links={key: f"#vraag-{number}" for key, number in data.numbers.items()},
+    )
+
+
+def _may_decide(assessment: Assessment) -> bool:
+    """Approve or return: a submitted assessment, in an open round, by a coordinator or admin."""
+    return (
+        can_decide(current_user)
+        and assessment.status is AssessmentStatus.SUBMITTED
+        and assessment.round.is_open
     )
 
 
@@ -489,6 +500,9 @@ def approve(assessment_id: int) -> Any:
     if assessment.status is not AssessmentStatus.SUBMITTED:
         flash(_("Alleen een ingediende vragenlijst kan worden goedgekeurd."), "error")
         return redirect(url_for(".overview", assessment_id=assessment_id))
+    if not assessment.round.is_open:
+        flash(services.RoundNotOpen(assessment.round).args[0], "error")
+        return redirect(url_for(".review", assessment_id=assessment_id))
     form = DecideForm(data={"version": assessment.version})
     problem = None
     if request.method == "POST":
@@ -541,6 +555,9 @@ def return_(assessment_id: int) -> Any:
     if assessment.status is not AssessmentStatus.SUBMITTED:
         flash(_("Alleen een ingediende vragenlijst kan worden teruggegeven."), "error")
         return redirect(url_for(".overview", assessment_id=assessment_id))
+    if not assessment.round.is_open:
+        flash(services.RoundNotOpen(assessment.round).args[0], "error")
+        return redirect(url_for(".review", assessment_id=assessment_id))
     form = ReturnForm(data={"version": assessment.version})
     problem = None
     if form.validate_on_submit():
