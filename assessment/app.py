@@ -15,6 +15,7 @@ from assessment import db, formatting, i18n, jobs
 from assessment.admin.views import bp as admin_bp
 from assessment.api.views import bp as api_bp
 from assessment.assessments.views import bp as assessments_bp
+from assessment.audit import requests as audit_requests
 from assessment.audit.views import bp as audit_bp
 from assessment.auth import access
 from assessment.auth.cli import user_group
@@ -53,6 +54,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     load_config(app, config)
 
     db.init_app(app)
+    audit_requests.init_app(app)
     jobs.init_app(app)
     results_cache.init_app(app)
     login_manager.init_app(app)
@@ -134,6 +136,7 @@ def _security_headers(response: Any) -> Any:
 
 
 def _csrf_error(error: CSRFError) -> Any:
+    audit_requests.csrf_refused()
     return render_template(
         "error.html",
         code=400,

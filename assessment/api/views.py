@@ -16,6 +16,7 @@ from assessment import i18n, scoring
 from assessment.api.openapi import OPENAPI
 from assessment.assessments import services as assessment_services
 from assessment.assessments.models import Answer, AssessmentStatus
+from assessment.audit.requests import refused_object
 from assessment.auth.access import can_read_all_units, can_view_unit
 from assessment.db import session
 from assessment.formatting import round_half_up
@@ -133,7 +134,10 @@ def _scores_json(
 @login_required
 def assessment(assessment_id: int) -> Any:
     found = assessment_services.get_assessment(assessment_id)
-    if found is None or not can_view_unit(current_user, found.unit_id):
+    if found is not None and not can_view_unit(current_user, found.unit_id):
+        refused_object("assessments", found.id)
+        found = None
+    if found is None:
         raise ApiError(404, _("Deze vragenlijst bestaat niet, of u hebt er geen toegang toe."))
     figures = results.round_figures(found.round, i18n.current())
     result = results.assessment_result(found.id, found.unit_id, figures)

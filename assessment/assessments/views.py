@@ -37,6 +37,7 @@ from assessment.assessments.forms import (
     unknown_answer_fields,
 )
 from assessment.assessments.models import Assessment, AssessmentStatus
+from assessment.audit.requests import refused_object
 from assessment.auth.access import can_decide, can_fill_in_unit, can_read_all_units, can_view_unit
 from assessment.auth.services import display_names
 from assessment.db import utcnow
@@ -52,7 +53,10 @@ def _load(assessment_id: int) -> Assessment:
     """The assessment, if it exists and the user may see it; 404 otherwise (also for another
     unit's assessment, so that ids of other units reveal nothing)."""
     assessment = services.get_assessment(assessment_id)
-    if assessment is None or not can_view_unit(current_user, assessment.unit_id):
+    if assessment is None:
+        abort(404)
+    if not can_view_unit(current_user, assessment.unit_id):
+        refused_object("assessments", assessment.id)
         abort(404)
     return assessment
 
