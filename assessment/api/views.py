@@ -178,19 +178,24 @@ def assessment(assessment_id: int) -> Any:
 @login_required
 def benchmark(code: str) -> Any:
     """Defensie-wide figures: everyone may read them, but a scope with fewer than the minimum
-    number of units shows only its count, so that no single unit can be singled out."""
+    number of units shows only its count, so that no single unit can be singled out. The lowest
+    and highest score are single units' own: only who reads every unit gets them (as on the
+    pages); representatives get the median and quartiles."""
     round_ = _round_or_404(code)
     figures = results.round_figures(round_, i18n.current())
     bench = figures.benchmark
     minimum = results.MIN_UNITS_FOR_MEDIAN
     data = figures.questionnaire
+    extremes = can_read_all_units(current_user)
 
     def dist(d: scoring.Distribution) -> dict[str, Any]:
         shown = d.n >= minimum
         return {
             "n": d.n,
             **{
-                name: _score(getattr(d, attr)) if shown else None
+                name: _score(getattr(d, attr))
+                if shown and (extremes or name in ("q1", "median", "q3"))
+                else None
                 for name, attr in (
                     ("min", "minimum"),
                     ("q1", "q1"),
