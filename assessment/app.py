@@ -11,6 +11,7 @@ from assessment import db, errors, formatting, hardening, i18n, input_filter, jo
 from assessment.admin.views import bp as admin_bp
 from assessment.api.views import bp as api_bp
 from assessment.assessments.views import bp as assessments_bp
+from assessment.audit import requests as audit_requests
 from assessment.audit.views import bp as audit_bp
 from assessment.auth import access
 from assessment.auth.cli import user_group
@@ -49,6 +50,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     load_config(app, config)
 
     db.init_app(app)
+    audit_requests.init_app(app)
     jobs.init_app(app)
     results_cache.init_app(app)
     login_manager.init_app(app)

@@ -27,6 +27,7 @@ from markupsafe import escape
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from assessment import db, i18n
+from assessment.audit import requests as audit_requests
 from assessment.extensions import login_manager
 
 logger = logging.getLogger("assessment.errors")
@@ -81,6 +82,7 @@ def _headers(error: HTTPException) -> list[tuple[str, str]]:
 
 
 def _csrf_error(error: CSRFError) -> Any:
+    audit_requests.csrf_refused()
     return render_template(
         "error.html",
         code=400,

@@ -313,7 +313,11 @@ OPENAPI: dict[str, Any] = {
         "/rounds/{code}/benchmark": {
             "get": {
                 "summary": "Defensie-wide figures of the round (submitted and approved assessments)",
-                "description": "A scope with fewer than `minimum_units` units shows only its count.",
+                "description": (
+                    "A scope with fewer than `minimum_units` units shows only its count. `min` and "
+                    "`max` are single units' scores: null for representatives, who get the median "
+                    "and quartiles only."
+                ),
                 "operationId": "roundBenchmark",
                 "parameters": [ROUND_CODE, LANG, ACCEPT_LANGUAGE],
                 "responses": {"200": _ok("The benchmark", "Benchmark"), **COMMON_ERRORS, **NOT_FOUND_ROUND},

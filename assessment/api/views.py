@@ -16,6 +16,7 @@ from assessment import i18n, scoring
 from assessment.api.openapi import OPENAPI
 from assessment.assessments import services as assessment_services
 from assessment.assessments.models import Answer, AssessmentStatus
+from assessment.audit.requests import refused_object
 from assessment.auth.access import can_read_all_units, can_view_unit
 from assessment.db import session
 from assessment.formatting import round_half_up
@@ -147,7 +148,10 @@ def _scores_json(
 @login_required
 def assessment(assessment_id: int) -> Any:
     found = assessment_services.get_assessment(assessment_id) if assessment_id <= MAX_ID else None
-    if found is None or not can_view_unit(current_user, found.unit_id):
+    if found is not None and not can_view_unit(current_user, found.unit_id):
+        refused_object("assessments", found.id)
+        found = None
+    if found is None:
         raise ApiError(404, _("Deze vragenlijst bestaat niet, of u hebt er geen toegang toe."))
     figures = results.round_figures(found.round, i18n.current())
     result = results.assessment_result(found.id, found.unit_id, figures)
@@ -188,19 +192,24 @@ def assessment(assessment_id: int) -> Any:
 @login_required
 def benchmark(code: str) -> Any:
     """Defensie-wide figures: everyone may read them, but a scope with fewer than the minimum
-    number of units shows only its count, so that no single unit can be singled out."""
+    number of units shows only its count, so that no single unit can be singled out. The lowest
+    and highest score are single units' own: only who reads every unit gets them (as on the
+    pages); representatives get the median and quartiles."""
     round_ = _round_or_404(code)
     figures = results.round_figures(round_, i18n.current())
     bench = figures.benchmark
     minimum = results.MIN_UNITS_FOR_MEDIAN
     data = figures.questionnaire
+    extremes = can_read_all_units(current_user)
 
     def dist(d: scoring.Distribution) -> dict[str, Any]:
         shown = d.n >= minimum
         return {
             "n": d.n,
             **{
-                name: _score(getattr(d, attr)) if shown else None
+                name: _score(getattr(d, attr))
+                if shown and (extremes or name in ("q1", "median", "q3"))
+                else None
                 for name, attr in (
                     ("min", "minimum"),
                     ("q1", "q1"),

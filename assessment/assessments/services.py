@@ -47,6 +47,33 @@ class NotEditable(AssessmentError):
         )
 
 
+class RoundNotOpen(AssessmentError):
+    """The round is planned or closed: nothing in it can be filled in, submitted or decided on."""
+
+    def __init__(self, round_: Round) -> None:
+        if round_.status is RoundStatus.CLOSED:
+            message = _(
+                "Meetronde %(code)s is gesloten. De vragenlijsten liggen vast: goedkeuren, "
+                "teruggeven en wijzigen kan niet meer. Moet er toch iets veranderen? Laat een "
+                "coördinator de ronde dan eerst weer openen.",
+                code=round_.code,
+            )
+        else:
+            message = _(
+                "Meetronde %(code)s is nog niet open. Goedkeuren, teruggeven en wijzigen kan pas "
+                "als de ronde open is.",
+                code=round_.code,
+            )
+        super().__init__(message)
+
+
+def require_open_round(assessment: Assessment) -> None:
+    """Raise RoundNotOpen unless the assessment's round is open: every change of an assessment
+    (answers, submit, approve, return, undo) happens only in an open round."""
+    if assessment.round.status is not RoundStatus.OPEN:
+        raise RoundNotOpen(assessment.round)
+
+
 @dataclass(frozen=True)
 class AnswerInput:
     """What the user chose for one question."""
@@ -89,6 +116,7 @@ def _advance(
     allowed = tuple(allowed)
     if assessment.status not in allowed:
         raise NotEditable(assessment.status)
+    require_open_round(assessment)
     result = session.execute(
         update(Assessment)
         .where(
@@ -143,6 +171,7 @@ def save_answers(
     if not changed:
         if not assessment.status.is_editable:
             raise NotEditable(assessment.status)
+        require_open_round(assessment)
         return 0
     _advance(assessment, expected_version, allowed=EDITABLE)
     now = utcnow()
@@ -193,6 +222,7 @@ def submit(assessment: Assessment, *, expected_version: int, user: User) -> None
 
 
 def approve(assessment: Assessment, *, expected_version: int, user: User) -> None:
+    """Approve a submitted assessment; only in an open round (RoundNotOpen otherwise)."""
     _advance(
         assessment,
         expected_version,
@@ -207,7 +237,8 @@ def approve(assessment: Assessment, *, expected_version: int, user: User) -> Non
 
 
 def return_for_changes(assessment: Assessment, *, reason: str, expected_version: int, user: User) -> None:
-    """Give a submitted assessment back to the unit, with the reason it must read."""
+    """Give a submitted assessment back to the unit, with the reason it must read; only in an
+    open round (RoundNotOpen otherwise)."""
     reason = reason.strip()
     if not reason:
         raise AssessmentError(_("Geef een reden op, zodat de eenheid weet wat er moet gebeuren."))

@@ -37,6 +37,7 @@ from assessment.assessments.forms import (
     unknown_answer_fields,
 )
 from assessment.assessments.models import Assessment, AssessmentStatus
+from assessment.audit.requests import refused_object
 from assessment.auth.access import can_decide, can_fill_in_unit, can_read_all_units, can_view_unit
 from assessment.auth.services import display_names
 from assessment.db import utcnow
@@ -52,7 +53,10 @@ def _load(assessment_id: int) -> Assessment:
     """The assessment, if it exists and the user may see it; 404 otherwise (also for another
     unit's assessment, so that ids of other units reveal nothing)."""
     assessment = services.get_assessment(assessment_id)
-    if assessment is None or not can_view_unit(current_user, assessment.unit_id):
+    if assessment is None:
+        abort(404)
+    if not can_view_unit(current_user, assessment.unit_id):
+        refused_object("assessments", assessment.id)
         abort(404)
     return assessment
 
@@ -134,7 +138,7 @@ def overview(assessment_id: int) -> Any:
         progress=results.total_progress(per_theme),
         next_open=results.next_open_question(data, results.answered_ids(answers)),
         may_edit=_may_edit(assessment),
-        may_decide=can_decide(current_user) and assessment.status is AssessmentStatus.SUBMITTED,
+        may_decide=_may_decide(assessment),
         may_review=can_decide(current_user) and assessment.status is not AssessmentStatus.DRAFT,
         may_undo=_may_undo(assessment),
         undo_form=DecideForm(data={"version": assessment.version}),
@@ -465,11 +469,22 @@ def review(assessment_id: int) -> Any:
         answers=answers,
         progress=results.total_progress(per_theme),
         open_questions=sum(p.total - p.answered for p in per_theme.values()),
-        may_decide=assessment.status is AssessmentStatus.SUBMITTED,
+        may_decide=_may_decide(assessment),
+        # Submitted, but the round is planned or closed: why there is nothing to decide.
+        round_not_open=None if assessment.round.is_open else services.RoundNotOpen(assessment.round).args[0],
         may_undo=_may_undo(assessment),
         undo_form=DecideForm(data={"version": assessment.version}),
         # Every answer is on this page: "omdat vraag 2.3 …" links to it here.
         question_links={key: f"#vraag-{number}" for key, number in data.numbers.items()},
+    )
+
+
+def _may_decide(assessment: Assessment) -> bool:
+    """Approve or return: a submitted assessment, in an open round, by a coordinator or admin."""
+    return (
+        can_decide(current_user)
+        and assessment.status is AssessmentStatus.SUBMITTED
+        and assessment.round.is_open
     )
 
 
@@ -491,6 +506,9 @@ def approve(assessment_id: int) -> Any:
     if assessment.status is not AssessmentStatus.SUBMITTED:
         flash(_("Alleen een ingediende vragenlijst kan worden goedgekeurd."), "error")
         return redirect(url_for(".overview", assessment_id=assessment_id))
+    if not assessment.round.is_open:
+        flash(services.RoundNotOpen(assessment.round).args[0], "error")
+        return redirect(url_for(".review", assessment_id=assessment_id))
     form = DecideForm(data={"version": assessment.version})
     problem = None
     if request.method == "POST":
@@ -543,6 +561,9 @@ def return_(assessment_id: int) -> Any:
     if assessment.status is not AssessmentStatus.SUBMITTED:
         flash(_("Alleen een ingediende vragenlijst kan worden teruggegeven."), "error")
         return redirect(url_for(".overview", assessment_id=assessment_id))
+    if not assessment.round.is_open:
+        flash(services.RoundNotOpen(assessment.round).args[0], "error")
+        return redirect(url_for(".review", assessment_id=assessment_id))
     form = ReturnForm(data={"version": assessment.version})
     problem = None
     if form.validate_on_submit():

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import getpass
+import os
 from dataclasses import dataclass
 from typing import Any
 
-from flask import has_request_context
+import click
+from flask import has_request_context, request
 from flask_login import current_user
 from sqlalchemy import Select, func, select
 
@@ -21,29 +24,47 @@ def record(
     old: Any = None,
     new: Any = None,
     actor: User | None = None,
+    flush: bool = True,
 ) -> AuditEvent:
     """Return a new audit event for ``action`` on ``obj``; the actor defaults to the logged-in user.
 
-    ``obj`` is a model (its table name and id are recorded) or a ``(type, id)`` pair.
+    ``obj`` is a model (its table name and id are recorded) or a ``(type, id)`` pair. In a
+    request the event gets the client's address; a command (no request, inside a click command)
+    has no user and records ``cli:<os user>`` as its actor.
     """
-    if actor is None and has_request_context() and current_user.is_authenticated:
+    in_request = has_request_context()
+    if actor is None and in_request and current_user.is_authenticated:
         actor = current_user._get_current_object()
     if isinstance(obj, tuple):
         object_type, object_id = obj
     else:
         object_type, object_id = obj.__tablename__, obj.id
+    actor_email = actor.email if actor else None
+    if actor is None and not in_request and click.get_current_context(silent=True) is not None:
+        actor_email = cli_actor()
     event = AuditEvent(
         actor_id=actor.id if actor else None,
-        actor_email=actor.email if actor else None,
+        actor_email=actor_email,
         action=action,
         object_type=object_type,
         object_id=str(object_id),
         old=old,
         new=new,
+        client_address=request.remote_addr[:45] if in_request and request.remote_addr else None,
     )
     session.add(event)
-    session.flush()
+    if flush:  # many events at once: flush=False, and the caller flushes once (one INSERT)
+        session.flush()
     return event
+
+
+def cli_actor() -> str:
+    """``cli:<user name of the operating system>``: who ran a command that changed data."""
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a container): the uid says who it was
+        name = str(os.getuid())
+    return f"cli:{name}"[:254]
 
 
 # -- reading the trail ----------------------------------------------------------------------------

@@ -28,6 +28,10 @@ ACTIONS = {
     "assessment.approve": _l("goedgekeurd"),
     "assessment.return": _l("teruggegeven"),
     "assessment.undo_decision": _l("besluit teruggedraaid"),
+    "assessment.create": _l("concept gemaakt bij openen ronde"),
+    "access.refused": _l("toegang geweigerd"),
+    "request.csrf_refused": _l("formulier geweigerd (verlopen of ongeldig)"),
+    "export.download": _l("gedownload"),
     "auth.login": _l("ingelogd"),
     "auth.login_failed": _l("inloggen mislukt"),
     "api_token.issue": _l("API-token gemaakt"),
@@ -39,6 +43,8 @@ ACTIONS = {
     "round.close": _l("ronde gesloten"),
     "target.set": _l("doelen aangepast"),
     "unit.import": _l("eenheden ingelezen"),
+    "unit.create": _l("eenheid gemaakt"),
+    "unit.update": _l("eenheid gewijzigd"),
     "user.create": _l("account gemaakt"),
 }
 OBJECT_TYPES = {
@@ -51,6 +57,8 @@ OBJECT_TYPES = {
     "units": _l("eenheid"),
     "questionnaires": _l("vragenlijstversie"),
     "report_jobs": _l("eenheidsrapporten"),
+    "page": _l("pagina"),
+    "download": _l("bestand"),
 }
 
 
@@ -121,7 +129,16 @@ def export_csv() -> Any:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=CSV_SEPARATORS.get(i18n.current(), ","), lineterminator="\r\n")
     writer.writerow(
-        [_("Wanneer"), _("Wie"), _("Handeling"), _("Soort"), _("Nummer of code"), _("Oud"), _("Nieuw")]
+        [
+            _("Wanneer"),
+            _("Wie"),
+            _("Handeling"),
+            _("Soort"),
+            _("Nummer of code"),
+            _("Oud"),
+            _("Nieuw"),
+            _("Adres"),
+        ]
     )
     for event in rows:
         writer.writerow(
@@ -133,6 +150,7 @@ def export_csv() -> Any:
                 safe_text(event.object_id),
                 safe_text(values(event.old)),
                 safe_text(values(event.new)),
+                safe_text(event.client_address or ""),
             ]
         )
     return send_file(

@@ -25,6 +25,7 @@ from wtforms import SelectChoice
 
 from assessment import i18n, jobs
 from assessment.assessments import services as assessment_services
+from assessment.audit.requests import refused_object
 from assessment.auth.access import can_make_report_jobs, can_read_all_units, can_view_unit, requires
 from assessment.db import session, utcnow
 from assessment.reports import jobs as report_jobs
@@ -52,7 +53,10 @@ def _pdf(data: bytes, filename: str) -> Response:
 @login_required
 def unit_report(assessment_id: int) -> Any:
     assessment = assessment_services.get_assessment(assessment_id)
-    if assessment is None or not can_view_unit(current_user, assessment.unit_id):
+    if assessment is None:
+        abort(404)
+    if not can_view_unit(current_user, assessment.unit_id):
+        refused_object("assessments", assessment.id)
         abort(404)
     return _pdf(
         services.render_unit_report(assessment),

@@ -156,19 +156,27 @@ def open_round(round_: Round) -> int:
     """Open (or reopen) the round and give every active unit in it that has none a draft
     assessment; return how many were made."""
     have = set(session.scalars(select(Assessment.unit_id).where(Assessment.round_id == round_.id)))
-    units = units_taking_part(round_)
-    made = 0
-    for unit in units:
-        if unit.id not in have:
-            session.add(Assessment(round_id=round_.id, unit_id=unit.id))
-            made += 1
+    drafts = {
+        unit.code: Assessment(round_id=round_.id, unit_id=unit.id)
+        for unit in units_taking_part(round_)
+        if unit.id not in have
+    }
+    session.add_all(drafts.values())
     old = round_.status
     round_.status = RoundStatus.OPEN
     session.flush()
     raise_results_version(round_.id)
     if old is not RoundStatus.OPEN:
         record("round.open", round_, old={"status": old.value}, new={"status": "open"})
-    return made
+    for code, draft in drafts.items():
+        record(
+            "assessment.create",
+            draft,
+            new={"status": "draft", "round": round_.code, "unit": code},
+            flush=False,
+        )
+    session.flush()
+    return len(drafts)
 
 
 def close_round(round_: Round) -> None:

@@ -161,6 +161,7 @@ def import_units(rows: list[UnitRow], *, source: str) -> ImportResult:
     created = updated = unchanged = 0
     units = dict(existing)
     changed_ids = []
+    before: dict[str, dict[str, str | None] | None] = {}  # code → old values; None: new unit
     for row in rows:
         unit = units.get(row.code)
         if unit is None:
@@ -168,9 +169,11 @@ def import_units(rows: list[UnitRow], *, source: str) -> ImportResult:
             session.add(unit)
             units[row.code] = unit
             created += 1
+            before[row.code] = None
         elif (unit.name, unit.kind) != (row.name, row.kind) or _parent_code(unit) != row.parent_code:
             updated += 1
             changed_ids.append(unit.id)
+            before[row.code] = {"name": unit.name, "kind": unit.kind, "parent": _parent_code(unit)}
         else:
             unchanged += 1
         unit.name, unit.kind = row.name, row.kind
@@ -178,6 +181,12 @@ def import_units(rows: list[UnitRow], *, source: str) -> ImportResult:
     for row in rows:
         units[row.code].parent = units[row.parent_code] if row.parent_code else None
     session.flush()
+    # Every unit the file created or changed, with its old and new values; then the file itself.
+    for code, old in before.items():
+        unit = units[code]
+        now = {"name": unit.name, "kind": unit.kind, "parent": _parent_code(unit)}
+        action = "unit.create" if old is None else "unit.update"
+        record(action, unit, old=old, new={**now, "file": source}, flush=False)
     if created or updated:
         record("unit.import", ("units", source[-60:]), new={"created": created, "updated": updated})
     # A renamed or moved unit changes the figures (names, parts of the tree) of its rounds.

@@ -419,6 +419,25 @@ def test_the_benchmark_gives_the_distribution_of_submitted_and_approved_units(le
     assert first["capabilities"][0]["median"] == 2.5  # answers 2, 5, 1, 3 → (2 + 3) / 2
 
 
+@pytest.mark.parametrize("role", ["rep", "lead", "coordinator", "admin"])
+def test_only_who_reads_every_unit_gets_the_lowest_and_highest_score(client, world, role):
+    """A minimum or maximum is one unit's own score; a representative sees the median and the
+    quartiles (from three units on), as on his results page."""
+    client.login(world.users[role].email)
+    document = described(client)
+    response = client.get(f"{API}/rounds/2026-1/benchmark")
+    assert_described(document, "/rounds/{code}/benchmark", response)
+    body = response.get_json()
+    scopes = [body["overall"], *body["themes"], *(c for t in body["themes"] for c in t["capabilities"])]
+    if role == "rep":
+        assert body["overall"] == {"n": 4, "min": None, "q1": 2.5, "median": 2.8, "q3": 3.2, "max": None}
+        assert all(scope["min"] is None and scope["max"] is None for scope in scopes)
+        assert all(scope["median"] is not None for scope in scopes)
+    else:
+        assert body["overall"] == {"n": 4, "min": 2.2, "q1": 2.5, "median": 2.8, "q3": 3.2, "max": 3.8}
+        assert all(scope["min"] is not None and scope["max"] is not None for scope in scopes)
+
+
 def test_with_fewer_than_three_counted_units_the_benchmark_gives_only_the_count(client, world, factory):
     quiet = factory.round(world.questionnaire, code="2026-2")
     for code in ("CLAS", "CZSK"):

@@ -129,11 +129,11 @@ def test_the_csv_holds_exactly_what_the_filter_shows(client, trail):
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     header, *lines = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
-    assert header == ["Wanneer", "Wie", "Handeling", "Soort", "Nummer of code", "Oud", "Nieuw"]
+    assert header == ["Wanneer", "Wie", "Handeling", "Soort", "Nummer of code", "Oud", "Nieuw", "Adres"]
     assert [line[2] for line in lines] == rows(page.text) == ["teruggegeven", "goedgekeurd"]
     assert lines[1] == [
         "3 november 2026, 11:00", "carla@test.local", "goedgekeurd", "vragenlijst van een eenheid", "7",
-        "status: submitted", "status: approved",
+        "status: submitted", "status: approved", "",
     ]  # fmt: skip
 
 

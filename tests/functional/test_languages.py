@@ -45,11 +45,13 @@ class World:
     users: dict[str, User]
     job: int = 0
     failed_job: int = 0
+    deciding: int = 0  # submitted in the open round: approve and return are possible
 
     def url(self, template: str) -> str:
         return template.format(
             draft=self.draft,
             submitted=self.submitted,
+            deciding=self.deciding,
             theme=self.theme_key,
             round=self.round_.code,
             unit=self.unit_code,
@@ -71,6 +73,11 @@ def world(factory, db_session) -> World:
     draft = factory.assessment(own, current)
     submitted = factory.assessment(own, earlier, status=AssessmentStatus.SUBMITTED)
     factory.assessment(other, current, status=AssessmentStatus.APPROVED)
+    deciding = factory.assessment(
+        factory.unit("CHARLIE", name="Charlie Squadron", kind="squadron"),
+        current,
+        status=AssessmentStatus.SUBMITTED,
+    )
     questions = factory.questions(draft)
     for level, question in zip((1, 2, 3, 2, 4), questions, strict=False):
         factory.answer(draft, question, level, comment="Checked with the staff.")
@@ -85,6 +92,7 @@ def world(factory, db_session) -> World:
         round_=current,
         draft=draft.id,
         submitted=submitted.id,
+        deciding=deciding.id,
         theme_key=questionnaire.themes[1].key,
         unit_code=own.code,
         users={
@@ -117,9 +125,9 @@ PAGES = (
     ("lead", "/assessments/{submitted}/return", 403),
     ("coordinator", "/", 200),
     ("coordinator", "/assessments/{submitted}", 200),
-    ("coordinator", "/assessments/{submitted}/return", 200),
+    ("coordinator", "/assessments/{deciding}/return", 200),
     ("coordinator", "/assessments/{submitted}/review", 200),
-    ("coordinator", "/assessments/{submitted}/approve", 200),
+    ("coordinator", "/assessments/{deciding}/approve", 200),
     ("coordinator", "/rounds/{round}/targets/{unit}", 200),
     ("admin", "/api-tokens", 200),
     ("admin", "/audit", 200),
