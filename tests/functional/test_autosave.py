@@ -137,7 +137,7 @@ def test_a_save_without_the_csrf_token_changes_nothing(client, setting, db_sessi
             "Vraag 1.1 (toelichting): De toelichting is te lang: maximaal 4.000 tekens.",
         ),
         ({"level_{other}": "3"}, "Het formulier bevat een vraag die niet bij dit speerpunt hoort."),
-        ({"level_{q1}": "2", "version": "oud"}, "Er is niets opgeslagen"),
+        ({"level_{q1}": "2", "version": "oud"}, "Laad de pagina opnieuw"),
     ],
 )
 def test_what_the_form_refuses_autosave_refuses_too(client, setting, db_session, fields, reason):
