@@ -1,0 +1,109 @@
+"""Two people save at the same moment, against a database file with real commits (not the rolled-back
+test transaction): a save goes through while another writer commits in the middle of it.
+
+On SQLite a transaction that began as a read and then writes is refused at once ("database is
+locked") when another connection committed in between; a request that writes therefore begins as a
+write (BEGIN IMMEDIATE) and the other writer waits its turn. PostgreSQL needs nothing of this; the
+test runs there too.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import Engine, event, make_url, select, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from assessment import db, migrate
+from assessment.app import create_app
+from assessment.assessments.models import Answer, Assessment
+from assessment.auth.models import Role
+from tests.factories import Factory
+from tests.helpers import WebClient
+
+
+@pytest.fixture
+def file_app(scratch_database_url: str) -> Iterator[Flask]:
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": scratch_database_url,
+            "SECRET_KEY": "test-secret-key",
+            "REPORT_MARKING": "",
+            "JOB_QUEUE": "immediate",
+        }
+    )
+    engine = app.extensions["database"].engine
+    with engine.begin() as connection:
+        migrate.upgrade(connection)
+    yield app
+    engine.dispose()
+
+
+@pytest.fixture
+def impatient_engine(scratch_database_url: str) -> Iterator[Engine]:
+    """Another program's connection to the same database that never waits for a lock: it shows
+    whether the request held the write lock while it ran."""
+    if make_url(scratch_database_url).get_backend_name() == "sqlite":
+        engine = db.make_engine(scratch_database_url, connect_args={"timeout": 0})
+    else:
+        engine = db.make_engine(scratch_database_url)
+    yield engine
+    engine.dispose()
+
+
+def test_a_save_goes_through_when_someone_else_saves_while_it_is_under_way(
+    file_app: Flask, impatient_engine: Engine
+) -> None:
+    engine = file_app.extensions["database"].engine
+    with Session(engine, expire_on_commit=False) as setup:
+        factory = Factory(setup)
+        unit, colleagues_unit = factory.unit("CLAS"), factory.unit("CZSK")
+        round_ = factory.round(factory.questionnaire(themes=1, capabilities=1, questions=1), code="2026-1")
+        mine, theirs = factory.assessment(unit, round_), factory.assessment(colleagues_unit, round_)
+        rep = factory.user(Role.REPRESENTATIVE, units=[unit], email="rep@test.local")
+        question = factory.questions(mine)[0]
+        mine_id, theirs_id = mine.id, theirs.id
+    page = f"/assessments/{mine_id}/speerpunten/thema-1"
+    client = WebClient(file_app.test_client())
+    client.login(rep.email)
+    form = {"csrf_token": client.token(page), "version": "1", f"level_{question.id}": "3", "action": "save"}
+
+    # The colleague's save is committed right after the request's first query (the request has
+    # read by then); when the request holds the write lock, it comes after the request instead.
+    others: list[str] = []
+    request_thread = threading.get_ident()
+
+    def colleague_saves() -> None:
+        with impatient_engine.begin() as connection:
+            connection.execute(
+                text("UPDATE assessments SET version = version + 1 WHERE id = :id"), {"id": theirs_id}
+            )
+
+    def after_first_query(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if others or threading.get_ident() != request_thread or statement.startswith("BEGIN"):
+            return
+        try:
+            colleague_saves()
+            others.append("during the request")
+        except OperationalError:  # the request holds the write lock: the colleague waits
+            others.append("after the request")
+
+    event.listen(engine, "after_cursor_execute", after_first_query)
+    try:
+        response = client.post(page, data=form)
+    finally:
+        event.remove(engine, "after_cursor_execute", after_first_query)
+    if others == ["after the request"]:
+        colleague_saves()
+
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    with Session(engine) as check:
+        assert check.scalar(select(Answer.level).where(Answer.assessment_id == mine_id)) == 3
+        assert check.get(Assessment, mine_id).version == 2  # type: ignore[union-attr]
+        assert check.get(Assessment, theirs_id).version == 2  # type: ignore[union-attr]
