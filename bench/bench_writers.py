@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import functools
 import http.client
 import json
 import os
@@ -41,6 +42,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -187,31 +189,59 @@ class Client:
         return response.status, text
 
 
+@dataclass
+class Clock:
+    """The timed phase: it starts when every client has logged in once (the start line)."""
+
+    seconds: float
+    deadline: float = float("inf")
+
+    def start(self) -> None:
+        self.deadline = time.monotonic() + self.seconds
+
+
 class Saver(threading.Thread):
     def __init__(
-        self, number: int, seat: Seat, data: Data, port: int, deadline: float, login_every: int, tally: Tally
+        self,
+        number: int,
+        seat: Seat,
+        data: Data,
+        port: int,
+        start_line: threading.Barrier,
+        clock: Clock,
+        login_every: int,
+        tally: Tally,
     ) -> None:
         super().__init__(name=f"saver-{number}", daemon=True)
-        self.number, self.seat, self.data = number, seat, data
-        self.port, self.deadline, self.login_every, self.tally = port, deadline, login_every, tally
+        self.number, self.seat, self.data, self.port = number, seat, data, port
+        self.start_line, self.clock, self.login_every, self.tally = start_line, clock, login_every, tally
         self.path = data.theme_path.format(id=seat.assessment_id)
         self.csrf_token, self.version = "", 0
 
     def run(self) -> None:
+        ready = False
+        for _attempt in range(3):  # the first log-in, before the clock runs (it is counted too)
+            ready = self.attempt(lambda: self.log_in() and self.open_page())
+            if ready:
+                break
+        self.start_line.wait()
         actions = 0
-        fresh = True
-        while time.monotonic() < self.deadline:
-            try:
-                if fresh:
-                    fresh = not (self.log_in() and self.open_page())
-                else:
-                    self.save(actions)
-                    fresh = actions % self.login_every == self.login_every - 1
-            except (OSError, http.client.HTTPException) as exc:
-                with self.tally.lock:
-                    self.tally.failures[type(exc).__name__] += 1
-                fresh = True
+        fresh = not ready
+        while time.monotonic() < self.clock.deadline:
+            if fresh:
+                fresh = not self.attempt(lambda: self.log_in() and self.open_page())
+            else:
+                saved = self.attempt(functools.partial(self.save, actions))
+                fresh = not saved or actions % self.login_every == self.login_every - 1
             actions += 1
+
+    def attempt(self, action: Callable[[], bool]) -> bool:
+        try:
+            return action()
+        except (OSError, http.client.HTTPException) as exc:  # no answer: refused, reset, time-out
+            with self.tally.lock:
+                self.tally.failures[type(exc).__name__] += 1
+            return False
 
     def log_in(self) -> bool:
         self.client = Client(self.port)
@@ -234,7 +264,8 @@ class Saver(threading.Thread):
         self.csrf_token, self.version = token, int(version)
         return True
 
-    def save(self, action: int) -> None:
+    def save(self, action: int) -> bool:
+        """One autosave; whether the server answered it (saved or conflict)."""
         mark = f"w{self.number}-{action:05d}"
         level = str(action % 5 + 1)
         form = {f"level_{q}": level for q in self.data.question_ids}
@@ -252,6 +283,7 @@ class Saver(threading.Thread):
                 if status == 200:
                     self.tally.saved.append((self.seat.assessment_id, version, mark))
             self.version = version  # after a conflict: the stored version, saved over next time
+        return status in (200, 409)
 
 
 def _first(pattern: re.Pattern[str], text: str) -> str | None:
@@ -385,10 +417,11 @@ def main() -> int:
         log = Path(folder) / "gunicorn.log"
         process, port = start_server(args.code.resolve(), url, args.workers, log)
         tally = Tally()
+        clock = Clock(args.seconds)
+        start_line = threading.Barrier(len(data.seats), action=clock.start)
         try:
-            deadline = time.monotonic() + args.seconds
             savers = [
-                Saver(i, seat, data, port, deadline, args.login_every, tally)
+                Saver(i, seat, data, port, start_line, clock, args.login_every, tally)
                 for i, seat in enumerate(data.seats)
             ]
             for saver in savers:
@@ -410,7 +443,8 @@ def main() -> int:
     requests = sum(tally.statuses.values()) + sum(tally.failures.values())
     print(
         f"\n{args.clients} clients ({args.share} per assessment), gunicorn -w {args.workers}, "
-        f"{args.seconds:.0f} s: {requests} requests\n"
+        f"{args.seconds:.0f} s after every client's first log-in: {requests} requests (first log-ins "
+        "included)\n"
     )
     print(f"  {'kind':<12} {'status':>6} {'count':>7}")
     for (kind, status), n in sorted(tally.statuses.items()):
