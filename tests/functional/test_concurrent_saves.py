@@ -10,8 +10,9 @@ test runs there too.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import pytest
 from flask import Flask
@@ -22,9 +23,11 @@ from sqlalchemy.orm import Session
 from assessment import db, migrate
 from assessment.app import create_app
 from assessment.assessments.models import Answer, Assessment
-from assessment.auth.models import Role
+from assessment.auth.models import Role, User
 from tests.factories import Factory
-from tests.helpers import WebClient
+from tests.helpers import PASSWORD, WebClient
+
+T = TypeVar("T")
 
 
 @pytest.fixture
@@ -57,9 +60,18 @@ def impatient_engine(scratch_database_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
-def test_a_save_goes_through_when_someone_else_saves_while_it_is_under_way(
-    file_app: Flask, impatient_engine: Engine
-) -> None:
+@dataclass
+class Setting:
+    engine: Engine
+    mine_id: int
+    theirs_id: int
+    question_id: int
+    email: str
+
+
+@pytest.fixture
+def setting(file_app: Flask) -> Setting:
+    """Two units' assessments in an open round; the representative of the first."""
     engine = file_app.extensions["database"].engine
     with Session(engine, expire_on_commit=False) as setup:
         factory = Factory(setup)
@@ -68,42 +80,73 @@ def test_a_save_goes_through_when_someone_else_saves_while_it_is_under_way(
         mine, theirs = factory.assessment(unit, round_), factory.assessment(colleagues_unit, round_)
         rep = factory.user(Role.REPRESENTATIVE, units=[unit], email="rep@test.local")
         question = factory.questions(mine)[0]
-        mine_id, theirs_id = mine.id, theirs.id
-    page = f"/assessments/{mine_id}/speerpunten/thema-1"
-    client = WebClient(file_app.test_client())
-    client.login(rep.email)
-    form = {"csrf_token": client.token(page), "version": "1", f"level_{question.id}": "3", "action": "save"}
+        return Setting(engine, mine.id, theirs.id, question.id, rep.email)
 
-    # The colleague's save is committed right after the request's first query (the request has
-    # read by then); when the request holds the write lock, it comes after the request instead.
-    others: list[str] = []
+
+def while_a_colleague_saves(setting: Setting, other: Engine, request: Callable[[], T]) -> T:
+    """Run ``request``; a colleague's save is committed right after the request's first query
+    (the request has read by then). When the request holds the write lock, the colleague's save
+    comes after the request instead."""
+    when: list[str] = []
     request_thread = threading.get_ident()
 
     def colleague_saves() -> None:
-        with impatient_engine.begin() as connection:
+        with other.begin() as connection:
             connection.execute(
-                text("UPDATE assessments SET version = version + 1 WHERE id = :id"), {"id": theirs_id}
+                text("UPDATE assessments SET version = version + 1 WHERE id = :id"), {"id": setting.theirs_id}
             )
 
     def after_first_query(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if others or threading.get_ident() != request_thread or statement.startswith("BEGIN"):
+        if when or threading.get_ident() != request_thread or statement.startswith("BEGIN"):
             return
         try:
             colleague_saves()
-            others.append("during the request")
+            when.append("during the request")
         except OperationalError:  # the request holds the write lock: the colleague waits
-            others.append("after the request")
+            when.append("after the request")
 
-    event.listen(engine, "after_cursor_execute", after_first_query)
+    event.listen(setting.engine, "after_cursor_execute", after_first_query)
     try:
-        response = client.post(page, data=form)
+        response = request()
     finally:
-        event.remove(engine, "after_cursor_execute", after_first_query)
-    if others == ["after the request"]:
+        event.remove(setting.engine, "after_cursor_execute", after_first_query)
+    if when == ["after the request"]:
         colleague_saves()
+    with Session(setting.engine) as check:
+        assert check.get(Assessment, setting.theirs_id).version == 2  # type: ignore[union-attr]
+    return response
+
+
+def test_a_save_goes_through_when_someone_else_saves_while_it_is_under_way(
+    file_app: Flask, setting: Setting, impatient_engine: Engine
+) -> None:
+    page = f"/assessments/{setting.mine_id}/speerpunten/thema-1"
+    client = WebClient(file_app.test_client())
+    client.login(setting.email)
+    form = {
+        "csrf_token": client.token(page),
+        "version": "1",
+        f"level_{setting.question_id}": "3",
+        "action": "save",
+    }
+
+    response = while_a_colleague_saves(setting, impatient_engine, lambda: client.post(page, data=form))
 
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
-    with Session(engine) as check:
-        assert check.scalar(select(Answer.level).where(Answer.assessment_id == mine_id)) == 3
-        assert check.get(Assessment, mine_id).version == 2  # type: ignore[union-attr]
-        assert check.get(Assessment, theirs_id).version == 2  # type: ignore[union-attr]
+    with Session(setting.engine) as check:
+        assert check.scalar(select(Answer.level).where(Answer.assessment_id == setting.mine_id)) == 3
+        assert check.get(Assessment, setting.mine_id).version == 2  # type: ignore[union-attr]
+
+
+def test_logging_in_works_when_someone_else_saves_at_that_moment(
+    file_app: Flask, setting: Setting, impatient_engine: Engine
+) -> None:
+    client = WebClient(file_app.test_client())
+    form = {"csrf_token": client.token("/login"), "email": setting.email, "password": PASSWORD}
+
+    response = while_a_colleague_saves(setting, impatient_engine, lambda: client.post("/login", data=form))
+
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    assert client.get(f"/assessments/{setting.mine_id}").status_code == 200
+    with Session(setting.engine) as check:
+        assert check.scalar(select(User.last_login_at).where(User.email == setting.email)) is not None
