@@ -9,7 +9,8 @@ On SQLite a transaction that begins as a read and then writes fails at once ("da
 locked") when another connection wrote in between; the busy timeout does not help it. So a
 transaction that will write says so when it begins (``BEGIN IMMEDIATE``) and waits its turn for
 the one writer's lock instead: every request with a method other than GET, HEAD or OPTIONS, and
-whatever runs inside ``writing()`` (CLI commands, queue tasks). PostgreSQL is not affected.
+whatever runs inside ``writing()`` (CLI commands, queue tasks), and a view marked ``@writes`` that
+writes on GET. PostgreSQL is not affected.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask, current_app, g, has_request_context, request
 from flask.globals import app_ctx
@@ -106,6 +107,15 @@ READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 _writing: ContextVar[bool | None] = ContextVar("dts_writing", default=None)
 
+View = TypeVar("View")
+
+
+def writes(view: View) -> View:
+    """Mark a view that writes even on GET (e.g. a record of a download): its requests begin as
+    writes. Put it right below the route decorator."""
+    view.begins_as_write = True  # type: ignore[attr-defined]
+    return view
+
 
 @contextmanager
 def writing(writes: bool = True) -> Iterator[None]:
@@ -121,11 +131,16 @@ def writing(writes: bool = True) -> Iterator[None]:
 
 def begins_as_write() -> bool:
     """Whether a transaction that begins now will write: as ``writing()`` says, else a request
-    whose method is not a reading one."""
+    whose method is not a reading one or whose view is marked ``@writes``."""
     chosen = _writing.get()
     if chosen is not None:
         return chosen
-    return has_request_context() and request.method not in READING_METHODS
+    if not has_request_context():
+        return False
+    if request.method not in READING_METHODS:
+        return True
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "begins_as_write", False))
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

@@ -150,3 +150,25 @@ def test_logging_in_works_when_someone_else_saves_at_that_moment(
     assert client.get(f"/assessments/{setting.mine_id}").status_code == 200
     with Session(setting.engine) as check:
         assert check.scalar(select(User.last_login_at).where(User.email == setting.email)) is not None
+
+
+def test_a_page_that_writes_on_get_works_when_someone_else_saves_at_that_moment(
+    file_app: Flask, setting: Setting, impatient_engine: Engine
+) -> None:
+    # A page of a kind the app may get (a download that is recorded), marked as ``db.writes``.
+    @file_app.route("/_test/touch")
+    @db.writes
+    def touch() -> str:
+        db.session.execute(select(Assessment.version).where(Assessment.id == setting.mine_id)).all()
+        db.session.execute(
+            text("UPDATE assessments SET version = version + 1 WHERE id = :id"), {"id": setting.mine_id}
+        )
+        return "ok"
+
+    response = while_a_colleague_saves(
+        setting, impatient_engine, lambda: file_app.test_client().get("/_test/touch")
+    )
+
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    with Session(setting.engine) as check:
+        assert check.get(Assessment, setting.mine_id).version == 2  # type: ignore[union-attr]
