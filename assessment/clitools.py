@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 import click
 from sqlalchemy.exc import DataError, OperationalError, ProgrammingError
 
-from assessment.db import session
+from assessment.db import session, writing
 
 
 class CliError(click.ClickException):
@@ -29,15 +29,22 @@ def fail(message: str) -> NoReturn:
     raise CliError(message)
 
 
-def database_command(command: Callable[..., Any]) -> Callable[..., Any]:
+def database_command(command: Callable[..., Any] | None = None, *, writes: bool = True) -> Callable[..., Any]:
     """Commit when the command succeeds; roll back and say what to do when the database is not
-    ready, so that a half-set-up machine gives advice, not a traceback."""
+    ready, so that a half-set-up machine gives advice, not a traceback.
+
+    The command's transactions begin as writes (see ``assessment.db``): beside a running site on
+    SQLite it waits for the site's writers instead of failing. ``writes=False`` for a command
+    that only reads for a long time (a PDF), which would hold the writers up."""
+    if command is None:
+        return lambda command: database_command(command, writes=writes)
 
     @wraps(command)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         try:
-            result = command(*args, **kwargs)
-            session.commit()
+            with writing(writes):
+                result = command(*args, **kwargs)
+                session.commit()
             return result
         except (OperationalError, ProgrammingError) as exc:
             session.rollback()

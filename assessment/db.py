@@ -4,6 +4,13 @@ One ``Session`` per application context (one per request, one per CLI command). 
 ``session.flush()`` and never commit. A request commits once, here, after its view: when the
 response is a success or a redirect (status below 400); any error status or exception rolls the
 whole request back, so nothing is half-saved. CLI commands commit in ``database_command``.
+
+On SQLite a transaction that begins as a read and then writes fails at once ("database is
+locked") when another connection wrote in between; the busy timeout does not help it. So a
+transaction that will write says so when it begins (``BEGIN IMMEDIATE``) and waits its turn for
+the one writer's lock instead: every request with a method other than GET, HEAD or OPTIONS, and
+whatever runs inside ``writing()`` (CLI commands, queue tasks), and a view marked ``@writes`` that
+writes on GET. PostgreSQL is not affected.
 """
 
 from __future__ import annotations
@@ -11,9 +18,12 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, TypeVar
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 from flask.globals import app_ctx
 from sqlalchemy import DateTime, Engine, Enum, MetaData, String, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
@@ -88,10 +98,55 @@ def normalise_url(url: str) -> str:
     return re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", url)
 
 
+# Seconds a SQLite writer waits for another's transaction to end before it gives up; below
+# gunicorn's worker timeout (60 s), above any single request's write.
+SQLITE_BUSY_TIMEOUT = 30
+
+# Requests with these methods only read (a GET that writes must say so with ``writing()``).
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+_writing: ContextVar[bool | None] = ContextVar("dts_writing", default=None)
+
+View = TypeVar("View")
+
+
+def writes(view: View) -> View:
+    """Mark a view that writes even on GET (e.g. a record of a download): its requests begin as
+    writes. Put it right below the route decorator."""
+    view.begins_as_write = True  # type: ignore[attr-defined]
+    return view
+
+
+@contextmanager
+def writing(writes: bool = True) -> Iterator[None]:
+    """Transactions that begin inside the block begin as writes (``writes=False``: as reads, e.g.
+    a long read inside a writing command). Only the beginning counts: enter the block before the
+    transaction's first statement."""
+    token = _writing.set(writes)
+    try:
+        yield
+    finally:
+        _writing.reset(token)
+
+
+def begins_as_write() -> bool:
+    """Whether a transaction that begins now will write: as ``writing()`` says, else a request
+    whose method is not a reading one or whose view is marked ``@writes``."""
+    chosen = _writing.get()
+    if chosen is not None:
+        return chosen
+    if not has_request_context():
+        return False
+    if request.method not in READING_METHODS:
+        return True
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "begins_as_write", False))
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     url = normalise_url(url)
     if url.startswith("sqlite"):
-        kwargs.setdefault("connect_args", {"timeout": 15})
+        kwargs.setdefault("connect_args", {"timeout": SQLITE_BUSY_TIMEOUT})
     else:
         kwargs.setdefault("pool_pre_ping", True)
     engine = create_engine(url, **kwargs)
@@ -112,7 +167,9 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_on_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # IMMEDIATE takes the write lock now (waiting up to the busy timeout for it); a deferred
+    # BEGIN reads from a snapshot, and SQLite refuses a write on a snapshot that is out of date.
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if begins_as_write() else "BEGIN")
 
 
 class Database:

@@ -146,12 +146,12 @@ def init_app(app: Flask) -> None:
 
     @huey.periodic_task(crontab(minute="*"), name="recover_reports")
     def recover_reports() -> None:
-        with app.app_context():
+        with app.app_context(), db.writing():
             recover(app, timeout)
 
     @huey.periodic_task(crontab(minute="17"), name="remove_old_reports")
     def remove_old_reports() -> None:
-        with app.app_context():
+        with app.app_context(), db.writing():
             remove_old(keep)
 
     @huey.on_shutdown(name="close_connections")

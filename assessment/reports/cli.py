@@ -46,7 +46,7 @@ def report_group() -> None:
 @click.option("--round", "round_code", required=True, metavar="CODE")
 @click.option("-o", "--output", required=True, metavar="FILE", help="Het PDF-bestand.")
 @LANGUAGE
-@database_command
+@database_command(writes=False)
 def report_unit(unit_code: str, round_code: str, output: str, language: str) -> None:
     """Eenheidsrapport van eenheid CODE in ronde CODE."""
     round_ = round_or_fail(round_code)
@@ -67,7 +67,7 @@ def report_unit(unit_code: str, round_code: str, output: str, language: str) -> 
 @click.option("--round", "round_code", required=True, metavar="CODE")
 @click.option("-o", "--output", required=True, metavar="FILE", help="Het PDF-bestand.")
 @LANGUAGE
-@database_command
+@database_command(writes=False)
 def report_round(round_code: str, output: str, language: str) -> None:
     """Ronderapport: deelname, Defensiebrede scores, heatmap en meest voorkomende aanbevelingen."""
     round_ = round_or_fail(round_code)
@@ -98,7 +98,7 @@ def report_round(round_code: str, output: str, language: str) -> None:
     help="Met --here: aantal processen tegelijk (standaard: één per processorkern). Geeft --here.",
 )
 @LANGUAGE
-@database_command
+@database_command(writes=False)
 def report_batch(
     round_code: str, out_dir: str, unit_code: str | None, here: bool, jobs: int | None, language: str
 ) -> None:
