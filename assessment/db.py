@@ -129,6 +129,25 @@ def writing(writes: bool = True) -> Iterator[None]:
         _writing.reset(token)
 
 
+def begin_writing() -> None:
+    """Call before a request that began as a read changes something it did not plan to (a login's
+    last-seen time, a token's last use, an audit record of a download or a refusal).
+
+    On SQLite a read transaction cannot become a write once another connection has written since
+    it began: that is "database is locked" at once, whatever the busy timeout. So the read
+    transaction ends here, while it holds no change, and the request's next statement begins a
+    transaction as a write (``BEGIN IMMEDIATE``), which waits its turn. Objects stay loaded
+    (the session does not expire them on commit). PostgreSQL needs nothing of this."""
+    if not has_request_context() or begins_as_write():
+        return
+    g._dts_writes = True
+    current = session()
+    if current.get_bind().dialect.name != "sqlite" or not current.in_transaction():
+        return
+    if not (current.new or current.dirty or current.deleted):
+        current.commit()  # it only read
+
+
 def begins_as_write() -> bool:
     """Whether a transaction that begins now will write: as ``writing()`` says, else a request
     whose method is not a reading one or whose view is marked ``@writes``."""
@@ -137,7 +156,7 @@ def begins_as_write() -> bool:
         return chosen
     if not has_request_context():
         return False
-    if request.method not in READING_METHODS:
+    if request.method not in READING_METHODS or g.get("_dts_writes"):
         return True
     view = current_app.view_functions.get(request.endpoint or "")
     return bool(getattr(view, "begins_as_write", False))

@@ -11,7 +11,7 @@ from flask import has_request_context, request
 from flask_login import current_user
 from sqlalchemy import Select, func, select
 
-from assessment import formatting
+from assessment import db, formatting
 from assessment.audit.models import AuditEvent
 from assessment.auth.models import User
 from assessment.db import session
@@ -33,6 +33,8 @@ def record(
     has no user and records ``cli:<os user>`` as its actor.
     """
     in_request = has_request_context()
+    if in_request:
+        db.begin_writing()  # a record of a download or a refusal is written by a GET too
     if actor is None and in_request and current_user.is_authenticated:
         actor = current_user._get_current_object()
     if isinstance(obj, tuple):

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from assessment import formatting
+from assessment import db, formatting
 from assessment.audit.services import record
 from assessment.auth import sessions
 from assessment.auth.models import ApiToken, Invitation, Role, User
@@ -313,6 +313,7 @@ def user_for_token(secret: str) -> User | None:
     if token is None or token.revoked_at is not None or token.has_expired(now) or not token.user.is_active:
         return None
     if token.last_used_at is None or now - token.last_used_at > _LAST_USED_RESOLUTION:
+        db.begin_writing()
         token.last_used_at = now  # committed with the request (db.py), like every change
     return token.user
 

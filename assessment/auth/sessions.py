@@ -22,6 +22,7 @@ from flask_login import login_user, logout_user
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import joinedload
 
+from assessment import db
 from assessment.audit.services import record
 from assessment.auth.models import User, UserSession
 from assessment.db import session, utcnow
@@ -105,9 +106,11 @@ def user_for_session(secret: str) -> User | None:
     now = utcnow()
     if _has_ended(found, now) or not found.user.is_active:
         g.session_ended = found.user.is_active  # the login page then says why
+        db.begin_writing()
         session.delete(found)
         return None
     if now - found.last_seen_at >= LAST_SEEN_RESOLUTION:
+        db.begin_writing()
         found.last_seen_at = now  # committed with the request (db.py), like every change
     return found.user
 

@@ -9,6 +9,7 @@ test runs there too.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -23,7 +24,8 @@ from sqlalchemy.orm import Session
 from assessment import db, migrate
 from assessment.app import create_app
 from assessment.assessments.models import Answer, Assessment
-from assessment.auth.models import Role, User
+from assessment.audit.models import AuditEvent
+from assessment.auth.models import Role, User, UserSession
 from tests.factories import Factory
 from tests.helpers import PASSWORD, WebClient
 
@@ -172,3 +174,44 @@ def test_a_page_that_writes_on_get_works_when_someone_else_saves_at_that_moment(
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     with Session(setting.engine) as check:
         assert check.get(Assessment, setting.mine_id).version == 2  # type: ignore[union-attr]
+
+
+def test_a_page_view_that_notes_the_logins_last_use_works_when_someone_else_saves_at_that_moment(
+    file_app: Flask, setting: Setting, impatient_engine: Engine
+) -> None:
+    """The login's last-seen time is written at most once a minute, by whatever request comes:
+    usually a GET, which began as a read."""
+    client = WebClient(file_app.test_client())
+    client.login(setting.email)
+    with setting.engine.begin() as connection:  # the last request was two minutes ago
+        connection.execute(
+            text("UPDATE user_sessions SET last_seen_at = :then"),
+            {"then": db.utcnow() - dt.timedelta(minutes=2)},
+        )
+
+    response = while_a_colleague_saves(
+        setting, impatient_engine, lambda: client.get(f"/assessments/{setting.mine_id}")
+    )
+
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    with Session(setting.engine) as check:
+        seen = check.scalar(select(UserSession.last_seen_at))
+        assert seen is not None and db.utcnow() - seen < dt.timedelta(minutes=1)
+
+
+def test_a_download_is_recorded_when_someone_else_saves_at_that_moment(
+    file_app: Flask, setting: Setting, impatient_engine: Engine
+) -> None:
+    client = WebClient(file_app.test_client())
+    client.login(setting.email)
+    client.get("/")  # the login's last-seen time is fresh: the download below is a plain read
+
+    response = while_a_colleague_saves(
+        setting, impatient_engine, lambda: client.get(f"/api/v1/assessments/{setting.mine_id}")
+    )
+
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    with Session(setting.engine) as check:
+        assert (
+            check.scalar(select(AuditEvent.action).where(AuditEvent.action == "export.download")) is not None
+        )
