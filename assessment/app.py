@@ -21,6 +21,7 @@ from assessment.auth.cli import user_group
 from assessment.auth.views import bp as auth_bp
 from assessment.compare.views import bp as compare_bp
 from assessment.config import load_config
+from assessment.exchange.cli import exchange_group
 from assessment.extensions import csrf, login_manager
 from assessment.questionnaires.cli import questionnaire_group
 from assessment.questionnaires.views import bp as questionnaires_bp
@@ -75,7 +76,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(units_bp)
     app.register_blueprint(questionnaires_bp)
 
-    for command in (init_command, questionnaire_group, unit_group, round_group, user_group, report_group):
+    for command in (
+        init_command,
+        questionnaire_group,
+        unit_group,
+        round_group,
+        user_group,
+        report_group,
+        exchange_group,
+    ):
         app.cli.add_command(command)
 
     app.add_template_filter(formatting.decimal, "decimal")

@@ -1,0 +1,316 @@
+"""A unit on a closed network gets its round as a signed package, fills it in on an installation
+of its own, and the central installation takes the answers back: from the command line, all or
+nothing, with conflicts shown, and a second import changes nothing."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import stat
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import Result
+from flask import Flask
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from assessment import db, migrate
+from assessment.app import create_app
+from assessment.assessments.models import Answer, Assessment, AssessmentStatus
+from assessment.audit.models import AuditEvent
+from assessment.auth.models import Role, User
+from assessment.exchange.models import TrustedKey
+from assessment.questionnaires.models import Questionnaire
+from assessment.rounds.models import Round
+from assessment.units.models import Unit
+from tests.factories import Factory
+from tests.functional.test_cli import one_line, succeeded
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.fixture(scope="module")
+def empty_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated, empty SQLite file; each installation below starts from a copy."""
+    path = tmp_path_factory.mktemp("exchange") / "empty.sqlite3"
+    engine = db.make_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        migrate.upgrade(connection)
+    engine.dispose()
+    return path
+
+
+class Installation:
+    """Another installation of the application, with a database and a key of its own."""
+
+    def __init__(self, folder: Path, empty_database: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy(empty_database, folder / "db.sqlite3")
+        self.folder = folder
+        self.app: Flask = create_app(
+            {
+                "TESTING": True,
+                "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
+                "SECRET_KEY": "x",
+                "JOB_QUEUE": "immediate",
+                "EXCHANGE_KEY_FILE": str(folder / "exchange_key.pem"),
+            }
+        )
+
+    def run(self, *args: str) -> Result:
+        return self.app.test_cli_runner().invoke(args=list(args))
+
+    def session(self) -> Session:
+        return Session(self.app.extensions["database"].engine, expire_on_commit=False)
+
+    def count(self, model: type, *where: Any) -> int:
+        with self.session() as session:
+            return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+    def close(self) -> None:
+        self.app.extensions["database"].engine.dispose()
+
+
+@pytest.fixture
+def remote(tmp_path: Path, empty_database: Path) -> Iterator[Installation]:
+    installation = Installation(tmp_path / "remote", empty_database)
+    yield installation
+    installation.close()
+
+
+@pytest.fixture
+def central_key(app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "central" / "exchange_key.pem"
+    monkeypatch.setitem(app.config, "EXCHANGE_KEY_FILE", str(path))
+    return path
+
+
+def run(cli_or_installation: Any, *args: str) -> Result:
+    if isinstance(cli_or_installation, Installation):
+        return cli_or_installation.run(*args)
+    return cli_or_installation.invoke(args=list(args))
+
+
+def key_of(cli: Any) -> str:
+    (line,) = succeeded(run(cli, "exchange", "key"))
+    return line
+
+
+def trust_each_other(cli: Any, remote: Installation) -> None:
+    succeeded(run(cli, "exchange", "trust", "schip", key_of(remote)))
+    succeeded(remote.run("exchange", "trust", "centraal", key_of(cli)))
+
+
+@pytest.fixture
+def central(factory: Factory, central_key: Path) -> dict[str, Any]:
+    """A round with two units under one parent, one of them with two answers."""
+    top = factory.unit("ZEE", kind="krijgsmachtdeel")
+    ship = factory.unit("ZEE-SCHIP", parent=top)
+    staff = factory.unit("ZEE-STAF", parent=top)
+    round_ = factory.round(code="X-2026")
+    factory.target(round_, ship, round_.questionnaire.themes[0], 4)
+    ship_assessment = factory.assessment(ship, round_)
+    staff_assessment = factory.assessment(staff, round_)
+    coordinator = factory.user(Role.COORDINATOR, email="coord@centraal.local")
+    questions = factory.questions(ship_assessment)
+    first = factory.answer(ship_assessment, questions[0], 2, comment="Begin gemaakt")
+    first.updated_by = coordinator
+    factory.answer(ship_assessment, questions[1], not_applicable=True)
+    factory.session.commit()
+    return {
+        "round": round_,
+        "ship": ship_assessment,
+        "staff": staff_assessment,
+        "questions": questions,
+        "factory": factory,
+    }
+
+
+def export(cli_or_installation: Any, path: Path, *args: str) -> Path:
+    succeeded(run(cli_or_installation, "exchange", "export", "--round", "X-2026", *args, "-o", str(path)))
+    return path
+
+
+def members_of(path: Path) -> dict[str, Any]:
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+# -- keys ------------------------------------------------------------------------------------------
+
+
+def test_the_key_is_made_once_readable_by_the_owner_only_and_printed_as_one_line(cli, central_key):
+    first = key_of(cli)
+    assert first.startswith("ed25519:")
+    assert stat.S_IMODE(central_key.stat().st_mode) == 0o600
+    assert key_of(cli) == first
+
+
+def test_trusting_a_key_is_stored_and_audited_and_a_bad_key_is_refused(cli, db_session, central_key):
+    key = key_of(cli)
+    lines = succeeded(run(cli, "exchange", "trust", "schip", key))
+    assert lines == ["Sleutel van schip wordt nu vertrouwd."]
+    assert db_session.scalar(select(TrustedKey.name)) == "schip"
+    assert db_session.scalar(select(AuditEvent.action).where(AuditEvent.object_type == "trusted_keys"))
+    assert "Ed25519" in one_line(run(cli, "exchange", "trust", "ander", "ed25519:bm9n"))
+    assert "al vertrouwd" in one_line(run(cli, "exchange", "trust", "tweede", key))
+
+
+# -- export ----------------------------------------------------------------------------------------
+
+
+def test_an_export_holds_the_round_its_units_and_every_answer_with_who_gave_it(cli, central, tmp_path):
+    path = export(cli, tmp_path / "x.dtsx", "--unit", "ZEE-SCHIP")
+    members = members_of(path)
+    manifest = json.loads(members["manifest.json"])
+    assert manifest["format_version"] == 1
+    assert manifest["counts"]["answers"] == 2
+    units = json.loads(members["units.json"])
+    assert [(u["code"], u["parent"]) for u in units] == [("ZEE", None), ("ZEE-SCHIP", "ZEE")]
+    (assessment,) = json.loads(members["assessments.json"])
+    answers = {a["level"] or ("n.v.t." if a["not_applicable"] else None): a for a in assessment["answers"]}
+    assert answers[2]["updated_by"] == "coord@centraal.local"
+    assert answers[2]["comment"] == "Begin gemaakt"
+    assert "n.v.t." in answers
+    questionnaire = json.loads(members["questionnaire.json"])
+    assert questionnaire["yaml"].startswith("key:")
+    assert json.loads(members["targets.json"])[0]["level"] == 4
+
+
+def test_export_of_a_questionnaire_without_its_text_names_it(cli, central, tmp_path):
+    questionnaire = central["round"].questionnaire
+    questionnaire.source_yaml = None
+    central["factory"].session.commit()
+    line = one_line(run(cli, "exchange", "export", "--round", "X-2026", "-o", str(tmp_path / "x.dtsx")))
+    assert questionnaire.label in line
+    assert "questionnaire load" in line
+    assert not (tmp_path / "x.dtsx").exists()
+
+
+def test_export_of_an_unknown_round_or_unit_says_which(cli, central, tmp_path):
+    out = str(tmp_path / "x.dtsx")
+    assert "GEEN" in one_line(run(cli, "exchange", "export", "--round", "GEEN", "-o", out))
+    assert "NIEMAND" in one_line(
+        run(cli, "exchange", "export", "--round", "X-2026", "--unit", "NIEMAND", "-o", out)
+    )
+
+
+# -- the round trip ---------------------------------------------------------------------------------
+
+
+def test_central_to_ship_and_back_brings_the_answers_home_and_a_second_import_changes_nothing(
+    cli, central, remote, tmp_path, db_session
+):
+    trust_each_other(cli, remote)
+    outbound = export(cli, tmp_path / "uit.dtsx", "--unit", "ZEE-SCHIP")
+
+    plan = succeeded(remote.run("exchange", "import", str(outbound)))
+    assert "Nieuwe eenheden: 2 (ZEE, ZEE-SCHIP)" in plan
+    assert "Nieuwe antwoorden: 2" in plan
+    assert remote.count(User) == 0, "no account is made for a person from the package"
+    with remote.session() as session:
+        answer = session.scalar(select(Answer).where(Answer.level == 2))
+        assert answer.updated_by_email == "coord@centraal.local"
+
+    # On board: a third answer, and the second one changed (n.v.t. → 3), then handed in.
+    with remote.session() as session:
+        assessment = session.scalar(select(Assessment))
+        questions = {q.key: q for t in assessment.round.questionnaire.themes for q in t.questions}
+        keys = [q.key for q in central["questions"]]
+        by_question = {a.question.key: a for a in assessment.answers}
+        by_question[keys[1]].is_not_applicable = False
+        by_question[keys[1]].level = 3
+        assessment.answers.append(Answer(question=questions[keys[2]], level=5, comment="Aan boord"))
+        assessment.status = AssessmentStatus.SUBMITTED
+        session.commit()
+    inbound = export(remote, tmp_path / "terug.dtsx")
+
+    plan = succeeded(run(cli, "exchange", "import", str(inbound)))
+    assert "Ondertekend door: schip" in plan
+    assert "Nieuwe antwoorden: 1" in plan
+    assert "Conflicten: 1" in plan  # n.v.t. here, 3 in the package: both sides have a value
+    assert any("blijft zoals hier" in line for line in plan)
+    assert "Status: ZEE-SCHIP: draft → submitted" in plan
+    db_session.expire_all()
+    ship = db_session.get(Assessment, central["ship"].id)
+    assert ship.status is AssessmentStatus.SUBMITTED
+    levels = {a.question.key: (a.level, a.is_not_applicable) for a in ship.answers}
+    assert levels[keys[2]] == (5, False)
+    assert levels[keys[1]] == (None, True), "a conflict stays as it is here"
+
+    again = succeeded(run(cli, "exchange", "import", str(inbound)))
+    assert "Dit pakket verandert niets: alles staat er al." in again
+    assert "Conflicten: 1" in again
+
+    succeeded(run(cli, "exchange", "import", str(inbound), "--prefer", "package"))
+    db_session.expire_all()
+    levels = {
+        a.question.key: (a.level, a.is_not_applicable) for a in db_session.get(Assessment, ship.id).answers
+    }
+    assert levels[keys[1]] == (3, False)
+
+
+def test_an_assessment_further_along_here_is_not_overwritten(cli, central, remote, tmp_path, db_session):
+    trust_each_other(cli, remote)
+    succeeded(
+        remote.run("exchange", "import", str(export(cli, tmp_path / "uit.dtsx", "--unit", "ZEE-SCHIP")))
+    )
+    inbound = export(remote, tmp_path / "terug.dtsx")
+    ship = central["ship"]
+    ship.status = AssessmentStatus.APPROVED
+    ship.answers[0].level = 1
+    central["factory"].session.commit()
+
+    plan = succeeded(run(cli, "exchange", "import", str(inbound), "--prefer", "package"))
+    assert any(line.startswith("Hier verder gevorderd, niet overschreven: ZEE-SCHIP") for line in plan)
+    db_session.expire_all()
+    again = db_session.get(Assessment, ship.id)
+    assert again.status is AssessmentStatus.APPROVED
+    assert sorted(a.level or 0 for a in again.answers) == [0, 1]
+
+
+def test_dry_run_shows_the_plan_and_stores_nothing(cli, central, remote, tmp_path):
+    trust_each_other(cli, remote)
+    outbound = export(cli, tmp_path / "uit.dtsx")
+    lines = succeeded(remote.run("exchange", "import", str(outbound), "--dry-run"))
+    assert "Nieuwe antwoorden: 2" in lines
+    assert lines[-1] == "Proefrun: er is niets opgeslagen."
+    assert remote.count(Unit) == 0
+    assert remote.count(Round) == 0
+    assert remote.count(Questionnaire) == 0
+
+
+def test_an_untrusted_package_is_refused_unless_imported_as_unverified_which_is_audited(
+    cli, central, remote, tmp_path
+):
+    outbound = export(cli, tmp_path / "uit.dtsx")
+    line = one_line(remote.run("exchange", "import", str(outbound)))
+    assert "niet vertrouwd" in line
+    assert "--unverified" in line
+    assert remote.count(Assessment) == 0
+
+    lines = succeeded(remote.run("exchange", "import", str(outbound), "--unverified"))
+    assert lines[0].startswith("Ondertekend door: ONGECONTROLEERD")
+    assert remote.count(Assessment) == 2
+    assert remote.count(AuditEvent, AuditEvent.action == "exchange.import") == 1
+    with remote.session() as session:
+        event = session.scalar(select(AuditEvent).where(AuditEvent.action == "exchange.import"))
+        assert event.new["verified"] is False
+
+
+def test_the_stored_version_1_package_still_imports_and_its_signature_verifies(remote):
+    """A package made by the first release (format version 1) opens in this one: see
+    ``assessment.exchange.package.UPGRADERS`` for how a later format keeps it readable."""
+    path = DATA / "exchange-v1.dtsx"
+    signer = json.loads(members_of(path)["signature"])["public_key"]
+    succeeded(remote.run("exchange", "trust", "eerste-release", signer))
+    lines = succeeded(remote.run("exchange", "import", str(path)))
+    assert "Ondertekend door: eerste-release" in lines
+    assert "Meetronde X-2026: nieuw" in lines
+    assert remote.count(Unit) == 2
+    assert remote.count(Answer, Answer.updated_by_email == "coord@centraal.local") == 1
+    assert remote.count(Answer, Answer.is_not_applicable) == 1
