@@ -257,7 +257,9 @@ def _check_signature(data: bytes | None, manifest: bytes) -> tuple[str | None, b
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
+    if size < 100 * 1024:
+        return f"{size} bytes"
+    return f"{size / (1024 * 1024):.1f} MB".replace(".", ",").replace(",0 MB", " MB")
 
 
 # -- format versions ------------------------------------------------------------------------------

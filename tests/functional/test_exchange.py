@@ -4,6 +4,7 @@ nothing, with conflicts shown, and a second import changes nothing."""
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import stat
@@ -314,3 +315,97 @@ def test_the_stored_version_1_package_still_imports_and_its_signature_verifies(r
     assert remote.count(Unit) == 2
     assert remote.count(Answer, Answer.updated_by_email == "coord@centraal.local") == 1
     assert remote.count(Answer, Answer.is_not_applicable) == 1
+
+
+# -- bad packages: one line naming the reason, nothing stored ---------------------------------------
+
+V1 = DATA / "exchange-v1.dtsx"
+
+
+def repack(members: dict[str, bytes], extra: list[tuple[str, bytes]] = ()) -> bytes:  # type: ignore[assignment]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in [*members.items(), *extra]:
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def changed_json(members: dict[str, bytes], name: str, change: Any) -> dict[str, bytes]:
+    document = json.loads(members[name])
+    change(document)
+    return {**members, name: json.dumps(document).encode()}
+
+
+def truncated(members: dict[str, bytes]) -> bytes:
+    data = V1.read_bytes()
+    return data[: len(data) // 2]
+
+
+def bomb(members: dict[str, bytes]) -> bytes:
+    # 50 MB of spaces pack into about 50 kB: far past the ratio a JSON member can have.
+    return repack({**members, "assessments.json": b" " * (50 * 1024 * 1024)})
+
+
+def traversal(members: dict[str, bytes]) -> bytes:
+    return repack(members, [("../x", b"boo")])
+
+
+def tampered(members: dict[str, bytes]) -> bytes:
+    return repack({**members, "units.json": members["units.json"].replace(b"ZEE-SCHIP", b"ZEE-BOOT")})
+
+
+def forged(members: dict[str, bytes]) -> bytes:
+    return repack(
+        changed_json(members, "manifest.json", lambda m: m.update(created_at="2020-01-01T00:00:00"))
+    )
+
+
+def future(members: dict[str, bytes]) -> bytes:
+    return repack(changed_json(members, "manifest.json", lambda m: m.update(format_version=99)))
+
+
+def too_large(members: dict[str, bytes]) -> bytes:
+    return V1.read_bytes() + b"\0" * (20 * 1024 * 1024)
+
+
+BAD_PACKAGES = {
+    "truncated": (truncated, "afgekapt of beschadigd"),
+    "zip bomb": (bomb, "ZIP-bom"),
+    "path traversal": (traversal, "onveilige naam in het pakket: '../x'"),
+    "hash mismatch": (tampered, "de controlesom van units.json klopt niet"),
+    "wrong signature": (forged, "de handtekening van het pakket klopt niet"),
+    "unknown format version": (future, "onbekende formaatversie 99"),
+    "larger than the limit": (too_large, "groter dan de grens van 20 MB"),
+}
+
+
+@pytest.mark.parametrize("make, reason", BAD_PACKAGES.values(), ids=BAD_PACKAGES.keys())
+def test_a_bad_package_is_refused_in_one_line_naming_the_reason_and_nothing_is_stored(
+    remote, tmp_path, make, reason
+):
+    succeeded(
+        remote.run(
+            "exchange", "trust", "eerste-release", json.loads(members_of(V1)["signature"])["public_key"]
+        )
+    )
+    events = remote.count(AuditEvent)
+    path = tmp_path / "slecht.dtsx"
+    path.write_bytes(make(members_of(V1)))
+    line = one_line(remote.run("exchange", "import", str(path)))
+    assert reason in line
+    assert line.startswith(f"Fout: {path}: ")
+    for model in (Questionnaire, Round, Unit, Assessment, Answer):
+        assert remote.count(model) == 0, model
+    assert remote.count(AuditEvent) == events
+
+
+def test_a_package_for_a_questionnaire_version_loaded_here_with_other_content_is_refused(remote, tmp_path):
+    document = json.loads(members_of(V1)["questionnaire.json"])
+    other = tmp_path / "anders.yaml"
+    other.write_text(document["yaml"].replace("Testvragenlijst", "Andere vragenlijst"), encoding="utf-8")
+    succeeded(remote.run("questionnaire", "load", str(other)))
+    line = one_line(remote.run("exchange", "import", str(V1), "--unverified"))
+    assert f"vragenlijst {document['key']}@1 staat hier al met andere inhoud" in line
+    assert remote.count(Round) == 0
+    assert remote.count(Unit) == 0
+    assert remote.count(AuditEvent, AuditEvent.action == "exchange.import") == 0
