@@ -8,6 +8,7 @@ import io
 import json
 import shutil
 import stat
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,8 @@ from typing import Any
 import pytest
 from click.testing import Result
 from flask import Flask
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -409,3 +412,85 @@ def test_a_package_for_a_questionnaire_version_loaded_here_with_other_content_is
     assert remote.count(Round) == 0
     assert remote.count(Unit) == 0
     assert remote.count(AuditEvent, AuditEvent.action == "exchange.import") == 0
+
+
+# -- lossless: export, import into an empty database, export again ----------------------------------
+
+ANSWER = st.one_of(st.none(), st.integers(1, 5), st.just("n.v.t."))
+UNIT_CONTENT = st.fixed_dictionaries(
+    {
+        "status": st.sampled_from(list(AssessmentStatus)),
+        "answers": st.lists(st.tuples(ANSWER, st.text(max_size=30)), max_size=4),
+        "target": st.one_of(st.none(), st.integers(1, 5)),
+        "event": st.one_of(
+            st.none(), st.dictionaries(st.text(min_size=1, max_size=8), st.integers() | st.text(max_size=8))
+        ),
+        "by_email": st.booleans(),
+    }
+)
+
+
+def fill(installation: Installation, units: list[dict[str, Any]]) -> None:
+    with installation.session() as session:
+        factory = Factory(session)
+        parent = factory.unit("TOP", kind="krijgsmachtdeel")
+        round_ = factory.round(code="X-2026")
+        person = factory.user(Role.REPRESENTATIVE, email="rep@schip.local")
+        for number, content in enumerate(units):
+            unit = factory.unit(f"U-{number}", parent=parent)
+            assessment = factory.assessment(unit, round_, status=content["status"])
+            for question, (value, comment) in zip(
+                factory.questions(assessment), content["answers"], strict=False
+            ):
+                answer = factory.answer(
+                    assessment,
+                    question,
+                    None if value == "n.v.t." else value,
+                    not_applicable=value == "n.v.t.",
+                    comment=comment,
+                )
+                if content["by_email"]:
+                    answer.updated_by = person
+                else:
+                    answer.updated_by_email = "weg@elders.local"
+            if content["target"]:
+                factory.target(round_, unit, round_.questionnaire.themes[-1], content["target"])
+            if content["event"] is not None:
+                session.flush()
+                session.add(
+                    AuditEvent(
+                        actor_email="rep@schip.local",
+                        action="assessment.answers",
+                        object_type="assessments",
+                        object_id=str(assessment.id),
+                        old=None,
+                        new=content["event"],
+                    )
+                )
+        session.commit()
+
+
+def content_of(path: Path) -> dict[str, Any]:
+    """Every member but the signature; the manifest without its time."""
+    members = {name: json.loads(data) for name, data in members_of(path).items() if name != "signature"}
+    del members["manifest.json"]["created_at"]
+    return members
+
+
+@settings(max_examples=15, deadline=None, derandomize=True, database=None)
+@given(units=st.lists(UNIT_CONTENT, min_size=1, max_size=3))
+def test_export_import_into_an_empty_database_and_export_again_gives_the_same_content(empty_database, units):
+    with tempfile.TemporaryDirectory() as folder:
+        source = Installation(Path(folder) / "bron", empty_database)
+        target = Installation(Path(folder) / "doel", empty_database)
+        try:
+            fill(source, units)
+            first = export(source, Path(folder) / "een.dtsx")
+            succeeded(target.run("exchange", "import", str(first), "--unverified"))
+            second = export(target, Path(folder) / "twee.dtsx")
+            assert content_of(second) == content_of(first)
+            again = succeeded(target.run("exchange", "import", str(first), "--unverified"))
+            assert "Dit pakket verandert niets: alles staat er al." in again
+        finally:
+            source.close()
+            target.close()
