@@ -22,6 +22,7 @@ from assessment.auth.views import bp as auth_bp
 from assessment.compare.views import bp as compare_bp
 from assessment.config import load_config
 from assessment.exchange.cli import exchange_group
+from assessment.exchange.views import bp as exchange_bp
 from assessment.extensions import csrf, login_manager
 from assessment.questionnaires.cli import questionnaire_group
 from assessment.questionnaires.views import bp as questionnaires_bp
@@ -75,6 +76,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(units_bp)
     app.register_blueprint(questionnaires_bp)
+    app.register_blueprint(exchange_bp)
 
     for command in (
         init_command,

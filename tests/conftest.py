@@ -50,6 +50,7 @@ def app(engine: Engine, database_url: str, tmp_path_factory: pytest.TempPathFact
             "SECRET_KEY": "test-secret-key",
             "REPORT_MARKING": "",
             "JOB_QUEUE": "immediate",  # tasks run at once; tests/functional/test_worker.py runs real ones
+            "EXCHANGE_KEY_FILE": str(tmp_path_factory.mktemp("exchange") / "exchange_key.pem"),
         }
     )
     database = app.extensions["database"]

@@ -4,7 +4,6 @@ that share no network (see ``assessment.exchange.services``)."""
 from __future__ import annotations
 
 import datetime as dt
-from importlib import metadata
 from pathlib import Path
 
 import click
@@ -21,7 +20,7 @@ from assessment.exchange.package import (
     read_package,
     write_package,
 )
-from assessment.exchange.services import ExchangeError, export_round, import_package, trust_key
+from assessment.exchange.services import ExchangeError, app_version, export_round, import_package, trust_key
 
 
 @click.group("exchange", cls=AppGroup)
@@ -34,13 +33,6 @@ def _key():  # type: ignore[no-untyped-def]
         return installation_key(key_path(current_app.config, current_app.instance_path))
     except KeyFileError as exc:
         fail(str(exc))
-
-
-def app_version() -> str:
-    try:
-        return metadata.version("dts-volwassenheidsscan")
-    except metadata.PackageNotFoundError:
-        return "onbekend"
 
 
 @exchange_group.command("key")

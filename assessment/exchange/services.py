@@ -32,6 +32,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from importlib import metadata
 from typing import Any
 
 from sqlalchemy import func, select
@@ -62,6 +63,14 @@ PROGRESS = {
 
 class ExchangeError(ValueError):
     """Export or import cannot go ahead; the message says why, in one Dutch line."""
+
+
+def app_version() -> str:
+    """The producing application's version, for the manifest."""
+    try:
+        return metadata.version("dts-volwassenheidsscan")
+    except metadata.PackageNotFoundError:
+        return "onbekend"
 
 
 # -- keys ------------------------------------------------------------------------------------------
@@ -187,6 +196,18 @@ def export_round(round_code: str, unit_codes: Iterable[str] = ()) -> tuple[dict[
         "audit_events": sum(len(e) for e in events.values()),
     }
     return members, counts
+
+
+def units_in_round(round_id: int) -> list[Unit]:
+    """The units with an assessment in the round, by code: what a package can hold."""
+    return list(
+        session.scalars(
+            select(Unit)
+            .join(Assessment, Assessment.unit_id == Unit.id)
+            .where(Assessment.round_id == round_id)
+            .order_by(Unit.code)
+        )
+    )
 
 
 def _with_ancestors(units: list[Unit]) -> list[Unit]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import stat
 import tempfile
@@ -494,3 +495,84 @@ def test_export_import_into_an_empty_database_and_export_again_gives_the_same_co
         finally:
             source.close()
             target.close()
+
+
+# -- the web pages ----------------------------------------------------------------------------------
+
+
+def test_a_coordinator_downloads_a_units_package_from_the_round_page(client, central, tmp_path):
+    coordinator = central["factory"].user(Role.COORDINATOR)
+    client.login(coordinator.email)
+    page = client.get("/rounds/X-2026").get_data(as_text=True)
+    assert 'action="/exchange/rounds/X-2026/package"' in page
+    assert '<option value="ZEE-SCHIP">' in page
+    response = client.get("/exchange/rounds/X-2026/package?unit=ZEE-SCHIP")
+    assert response.status_code == 200
+    assert "filename=X-2026-ZEE-SCHIP.dtsx" in response.headers["Content-Disposition"]
+    path = tmp_path / "x.dtsx"
+    path.write_bytes(response.data)
+    assert [a["unit"] for a in json.loads(members_of(path)["assessments.json"])] == ["ZEE-SCHIP"]
+
+
+def test_an_admin_uploads_a_package_sees_the_plan_and_only_the_confirmation_stores_it(
+    client, factory, db_session
+):
+    admin = factory.user(Role.ADMIN)
+    client.login(admin.email)
+    page = client.submit(
+        "/exchange/import",
+        {"file": (io.BytesIO(V1.read_bytes()), "x.dtsx"), "unverified": "y", "check": "Controleren"},
+        page="/exchange",
+    )
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Wat het pakket verandert" in html
+    assert "ZEE, ZEE-SCHIP" in html
+    assert db_session.scalar(select(func.count()).select_from(Unit)) == 0
+
+    confirmed = client.submit(
+        "/exchange/import",
+        {"package": hidden_field(html, "package"), "prefer": "here", "unverified": "y", "confirm": "Inlezen"},
+        page="/exchange",
+    )
+    assert confirmed.status_code == 302
+    db_session.expire_all()
+    assert sorted(db_session.scalars(select(Unit.code))) == ["ZEE", "ZEE-SCHIP"]
+    event = db_session.scalar(select(AuditEvent).where(AuditEvent.action == "exchange.import"))
+    assert event.actor_id == admin.id
+    assert event.new["verified"] is False
+
+
+def test_an_untrusted_upload_is_refused_on_the_page_and_nothing_is_stored(client, factory, db_session):
+    client.login(factory.user(Role.ADMIN).email)
+    page = client.submit(
+        "/exchange/import",
+        {"file": (io.BytesIO(V1.read_bytes()), "x.dtsx"), "check": "Controleren"},
+        page="/exchange",
+    )
+    assert page.status_code == 400
+    assert "niet vertrouwd" in page.get_data(as_text=True)
+    assert db_session.scalar(select(func.count()).select_from(Unit)) == 0
+
+
+def test_an_admin_trusts_a_key_on_the_page_and_sees_it_listed(client, factory):
+    client.login(factory.user(Role.ADMIN).email)
+    key = "ed25519:" + "A" * 43 + "="
+    assert (
+        client.submit("/exchange/keys", {"name": "Zr.Ms. Karel Doorman", "public_key": key}).status_code
+        == 302
+    )
+    page = client.get("/exchange").get_data(as_text=True)
+    assert "Zr.Ms. Karel Doorman" in page
+    assert key in page
+    refused = client.submit(
+        "/exchange/keys", {"name": "tweede", "public_key": "geen sleutel"}, page="/exchange"
+    )
+    assert refused.status_code == 400
+    assert "ed25519:" in refused.get_data(as_text=True)
+
+
+def hidden_field(html: str, name: str) -> str:
+    match = re.search(rf'name="{name}" type="hidden" value="([^"]*)"', html)
+    assert match, f"no hidden field {name}"
+    return match.group(1)
