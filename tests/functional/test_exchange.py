@@ -4,6 +4,7 @@ nothing, with conflicts shown, and a second import changes nothing."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
@@ -32,7 +33,7 @@ from assessment.exchange.models import TrustedKey
 from assessment.questionnaires.models import Questionnaire
 from assessment.rounds.models import Round
 from assessment.units.models import Unit
-from tests.factories import Factory
+from tests.factories import Factory, questionnaire_yaml
 from tests.functional.test_cli import one_line, succeeded
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -576,3 +577,25 @@ def hidden_field(html: str, name: str) -> str:
     match = re.search(rf'name="{name}" type="hidden" value="([^"]*)"', html)
     assert match, f"no hidden field {name}"
     return match.group(1)
+
+
+def test_a_package_for_a_round_that_uses_another_questionnaire_here_is_refused(remote, tmp_path):
+    other = tmp_path / "ander.yaml"
+    other.write_text(questionnaire_yaml(key="ander"), encoding="utf-8")
+    succeeded(remote.run("questionnaire", "load", str(other)))
+    succeeded(remote.run("round", "create", "--code", "X-2026", "--name", "Hier", "--questionnaire", "ander"))
+    line = one_line(remote.run("exchange", "import", str(V1), "--unverified"))
+    assert "meetronde X-2026 gebruikt hier vragenlijst ander@1" in line
+    assert remote.count(Unit) == 0
+
+
+def test_a_package_with_missing_content_is_refused_in_one_line(remote, tmp_path):
+    members = members_of(V1)
+    units = json.dumps([{"code": "ZEE"}]).encode()  # no name, no kind, no parent
+    manifest = json.loads(members["manifest.json"])
+    manifest["members"]["units.json"] = hashlib.sha256(units).hexdigest()
+    path = tmp_path / "kaal.dtsx"
+    path.write_bytes(repack({**members, "units.json": units, "manifest.json": json.dumps(manifest).encode()}))
+    line = one_line(remote.run("exchange", "import", str(path), "--unverified"))
+    assert "de inhoud van het pakket is niet volledig of niet geldig" in line
+    assert remote.count(Questionnaire) == 0
