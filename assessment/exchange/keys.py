@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.serialization import (
 )
 
 
-class KeyFileError(OSError):
+class KeyFileError(Exception):
     """The key file cannot be read or made; the message says why, in Dutch."""
 
 
@@ -30,7 +30,7 @@ def installation_key(path: Path) -> Ed25519PrivateKey:
     except FileNotFoundError:
         pass
     except OSError as exc:
-        raise KeyFileError(f"{path}: kan de sleutel niet lezen ({exc.strerror})") from None
+        raise KeyFileError(f"{path}: kan de sleutel niet lezen ({exc.strerror or exc})") from None
     key = Ed25519PrivateKey.generate()
     pem = key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
     try:

@@ -156,6 +156,15 @@ def test_the_key_is_made_once_readable_by_the_owner_only_and_printed_as_one_line
     assert key_of(cli) == first
 
 
+def test_a_key_file_that_cannot_be_used_is_named_in_one_line(cli, app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "EXCHANGE_KEY_FILE", str(tmp_path))
+    assert one_line(run(cli, "exchange", "key")).startswith(f"Fout: {tmp_path}: kan de sleutel niet lezen")
+    garbage = tmp_path / "kapot.pem"
+    garbage.write_text("geen sleutel", encoding="ascii")
+    monkeypatch.setitem(app.config, "EXCHANGE_KEY_FILE", str(garbage))
+    assert one_line(run(cli, "exchange", "key")) == f"Fout: {garbage}: geen leesbare sleutel"
+
+
 def test_trusting_a_key_is_stored_and_audited_and_a_bad_key_is_refused(cli, db_session, central_key):
     key = key_of(cli)
     lines = succeeded(run(cli, "exchange", "trust", "schip", key))
@@ -479,7 +488,7 @@ def content_of(path: Path) -> dict[str, Any]:
     return members
 
 
-@settings(max_examples=15, deadline=None, derandomize=True, database=None)
+@settings(max_examples=10, deadline=None, derandomize=True, database=None)
 @given(units=st.lists(UNIT_CONTENT, min_size=1, max_size=3))
 def test_export_import_into_an_empty_database_and_export_again_gives_the_same_content(empty_database, units):
     with tempfile.TemporaryDirectory() as folder:
