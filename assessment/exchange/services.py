@@ -358,10 +358,10 @@ class Plan:
         return lines
 
 
-def check_signer(package: Package, *, unverified: bool) -> str:
-    """Return the name of the trusted installation that signed ``package``; without
-    ``unverified`` an unsigned package, a signature that does not verify or a key that is not
-    trusted here raises ExchangeError."""
+def check_signer(package: Package, *, unverified: bool) -> tuple[str, bool]:
+    """Return who signed ``package`` (the trusted installation's name) and whether that is
+    verified; without ``unverified`` an unsigned package, a signature that does not verify or a
+    key that is not trusted here raises ExchangeError."""
     if package.signer is None:
         problem = "het pakket is niet ondertekend"
     elif not package.signature_valid:
@@ -369,14 +369,14 @@ def check_signer(package: Package, *, unverified: bool) -> str:
     else:
         trusted = session.scalar(select(TrustedKey).where(TrustedKey.public_key == package.signer))
         if trusted is not None:
-            return trusted.name
+            return trusted.name, True
         problem = (
             f"het pakket is ondertekend met een sleutel die hier niet vertrouwd wordt ({package.signer}); "
             "registreer die met 'assessment exchange trust'"
         )
     if not unverified:
-        raise ExchangeError(f"{problem}. Alleen met --unverified wordt het toch ingelezen")
-    return f"ONGECONTROLEERD ({problem})"
+        raise ExchangeError(f"{problem}. Inlezen kan dan alleen als ongecontroleerd pakket (--unverified)")
+    return f"ONGECONTROLEERD ({problem})", False
 
 
 def import_package(
@@ -389,18 +389,18 @@ def import_package(
 ) -> Plan:
     """Return the plan of importing ``package`` and, unless ``dry_run``, carry it out (flushed in
     the caller's transaction: all or nothing). ExchangeError when the package cannot be used."""
-    signer = check_signer(package, unverified=unverified)
+    signer, verified = check_signer(package, unverified=unverified)
     nested = session.begin_nested()
     try:
         plan = _Importer(package, prefer_package=prefer_package, signer=signer, user=user).run()
-        if plan.changes_anything or unverified:
+        if plan.changes_anything or not verified:
             record(
                 "exchange.import",
                 ("exchange", package.digest[:60]),
                 new={
                     "round": plan.round_code,
                     "signer": signer,
-                    "verified": not signer.startswith("ONGECONTROLEERD"),
+                    "verified": verified,
                     "prefer_package": prefer_package,
                     "new_answers": plan.new_answers,
                     "changed_answers": plan.changed_answers,
