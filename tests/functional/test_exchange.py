@@ -608,3 +608,28 @@ def test_a_package_with_missing_content_is_refused_in_one_line(remote, tmp_path)
     line = one_line(remote.run("exchange", "import", str(path), "--unverified"))
     assert "de inhoud van het pakket is niet volledig of niet geldig" in line
     assert remote.count(Questionnaire) == 0
+
+
+def test_the_upload_page_shows_the_conflicts_of_a_package_from_the_ship(
+    cli, central, remote, tmp_path, client
+):
+    trust_each_other(cli, remote)
+    succeeded(
+        remote.run("exchange", "import", str(export(cli, tmp_path / "uit.dtsx", "--unit", "ZEE-SCHIP")))
+    )
+    with remote.session() as session:
+        answer = session.scalar(select(Answer).where(Answer.level == 2))
+        answer.level = 4
+        session.commit()
+    inbound = export(remote, tmp_path / "terug.dtsx")
+    client.login(central["factory"].user(Role.ADMIN).email)
+    page = client.submit(
+        "/exchange/import",
+        {"file": (io.BytesIO(inbound.read_bytes()), "terug.dtsx"), "check": "Controleren"},
+        page="/exchange",
+    )
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200, html
+    first = central["questions"][0].key
+    assert f'<th scope="row">ZEE-SCHIP</th><td>{first}</td><td>2</td><td>4</td>' in html
+    assert "wat hier staat blijft" in html
