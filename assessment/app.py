@@ -18,6 +18,8 @@ from assessment.auth.cli import user_group
 from assessment.auth.views import bp as auth_bp
 from assessment.compare.views import bp as compare_bp
 from assessment.config import load_config
+from assessment.exchange.cli import exchange_group
+from assessment.exchange.views import bp as exchange_bp
 from assessment.extensions import csrf, login_manager
 from assessment.questionnaires.cli import questionnaire_group
 from assessment.questionnaires.views import bp as questionnaires_bp
@@ -73,10 +75,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(units_bp)
     app.register_blueprint(questionnaires_bp)
+    app.register_blueprint(exchange_bp)
     throttle.init_app(app)  # wraps the views that take a password: after the blueprints
     hardening.init_app(app)
 
-    for command in (init_command, questionnaire_group, unit_group, round_group, user_group, report_group):
+    for command in (
+        init_command,
+        questionnaire_group,
+        unit_group,
+        round_group,
+        user_group,
+        report_group,
+        exchange_group,
+    ):
         app.cli.add_command(command)
 
     app.add_template_filter(formatting.decimal, "decimal")

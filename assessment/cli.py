@@ -28,6 +28,10 @@ COMMANDS = {
     "unit": ("assessment.units.cli:unit_group", "Eenheden beheren."),
     "round": ("assessment.rounds.cli:round_group", "Meetrondes beheren."),
     "user": ("assessment.auth.cli:user_group", "Accounts beheren."),
+    "exchange": (
+        "assessment.exchange.cli:exchange_group",
+        "Meetrondes uitwisselen met installaties zonder verbinding.",
+    ),
     "report": ("assessment.reports.cli:report_group", "PDF-rapporten maken."),
     "run": (
         "assessment.serve_cli:run_command",

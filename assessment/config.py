@@ -12,6 +12,8 @@
 ``REPORT_JOB_KEEP_DAYS`` days a finished report job's ZIP is kept (default 7).
 ``SESSION_LIFETIME_HOURS`` a login ends this many hours after it began (default 12);
 ``SESSION_IDLE_MINUTES``   and after this many minutes without a request (default 60).
+``EXCHANGE_KEY_FILE`` this installation's signing key for exchange packages (default
+                  ``instance/exchange_key.pem``, made on first use, mode 0600).
 ``SMTP_*``        e-mail for invitation links, when ``SMTP_HOST`` is set (see ``assessment.mail``).
 """
 
@@ -35,6 +37,7 @@ def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
         JOB_QUEUE_FILE=os.environ.get("JOB_QUEUE_FILE", ""),
         REPORT_JOB_KEEP_DAYS=float(os.environ.get("REPORT_JOB_KEEP_DAYS") or 7),
         REPORT_ITEM_TIMEOUT=int(os.environ.get("REPORT_ITEM_TIMEOUT") or 600),
+        EXCHANGE_KEY_FILE=os.environ.get("EXCHANGE_KEY_FILE", ""),
         SMTP_HOST=os.environ.get("SMTP_HOST", ""),
         SMTP_PORT=int(os.environ.get("SMTP_PORT") or 25),
         SMTP_FROM=os.environ.get("SMTP_FROM", ""),

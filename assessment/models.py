@@ -4,6 +4,7 @@ from assessment.assessments.models import Answer, Assessment, AssessmentStatus
 from assessment.audit.models import AuditEvent
 from assessment.auth.models import ApiToken, Role, User, UserSession, user_units
 from assessment.db import Base
+from assessment.exchange.models import TrustedKey
 from assessment.questionnaires.models import (
     Capability,
     Question,
@@ -37,6 +38,7 @@ __all__ = [
     "ScaleLevel",
     "Target",
     "Theme",
+    "TrustedKey",
     "Unit",
     "User",
     "UserSession",

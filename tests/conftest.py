@@ -51,6 +51,7 @@ def app(engine: Engine, database_url: str, tmp_path_factory: pytest.TempPathFact
             "REPORT_MARKING": "",
             "JOB_QUEUE": "immediate",  # tasks run at once; tests/functional/test_worker.py runs real ones
             "RATELIMIT_ENABLED": False,  # tests/functional/test_throttling.py turns it on
+            "EXCHANGE_KEY_FILE": str(tmp_path_factory.mktemp("exchange") / "exchange_key.pem"),
         }
     )
     database = app.extensions["database"]

@@ -4,7 +4,7 @@ import datetime as dt
 import enum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from assessment.auth.models import User
@@ -89,6 +89,8 @@ class Answer(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Who gave the answer when that person has no account here (an imported exchange package).
+    updated_by_email: Mapped[str | None] = mapped_column(String(254))
 
     assessment: Mapped[Assessment] = relationship(back_populates="answers")
     question: Mapped[Question] = relationship()

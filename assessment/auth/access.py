@@ -96,3 +96,13 @@ def can_make_report_jobs(user: User) -> bool:
 def can_manage_tokens(user: User) -> bool:
     """Only an admin issues and revokes API tokens."""
     return user.role is Role.ADMIN
+
+
+def can_export_packages(user: User) -> bool:
+    """Coordinators and admins download a round's exchange package."""
+    return user.role in _MANAGE
+
+
+def can_import_packages(user: User) -> bool:
+    """Only an admin imports packages and chooses which installations to trust."""
+    return user.role is Role.ADMIN

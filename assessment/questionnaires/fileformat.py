@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, cast
@@ -102,6 +102,8 @@ class QuestionnaireSpec:
     scale: tuple[ScaleLevel, ...]
     themes: tuple[ThemeSpec, ...]
     content_hash: str
+    # The YAML text as read, kept with the stored version (exchange packages carry it).
+    source: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def questions(self) -> Iterator[QuestionSpec]:
@@ -200,7 +202,7 @@ def parse_questionnaire(data: bytes | str, *, source: str = "<tekst>") -> Questi
         messages = list(_rule_messages(document))
     if messages:
         raise QuestionnaireFileError(source, messages)
-    return _build(document)
+    return replace(_build(document), source=data)
 
 
 def _refuse_aliases(text: str) -> None:

@@ -35,6 +35,9 @@ class Questionnaire(Localised, Base):
     description_nl: Mapped[str | None] = mapped_column(Text)
     description_en: Mapped[str | None] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
+    # The file as it was loaded, so that an exchange package can carry it; None for a version
+    # loaded before this was kept (and not the shipped file): it cannot be exported.
+    source_yaml: Mapped[str | None] = mapped_column(Text)
     loaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     scale: Mapped[list[ScaleLevel]] = relationship(order_by="ScaleLevel.level", cascade="all, delete-orphan")

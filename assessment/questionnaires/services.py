@@ -47,6 +47,8 @@ def store_questionnaire(spec: QuestionnaireSpec) -> tuple[Questionnaire, bool]:
     existing = get_questionnaire(spec.key, spec.version)
     if existing is not None:
         if existing.content_hash == spec.content_hash:
+            if existing.source_yaml is None and spec.source is not None:
+                existing.source_yaml = spec.source  # loaded before the text was kept
             return existing, False
         raise QuestionnaireError(
             f"{spec.key} versie {spec.version} is al geladen met andere inhoud. Een geladen "
@@ -69,6 +71,7 @@ def build_questionnaire(spec: QuestionnaireSpec) -> Questionnaire:
         key=spec.key,
         version=spec.version,
         content_hash=spec.content_hash,
+        source_yaml=spec.source,
         **_texts("title", spec.title),
         **_texts("description", spec.description),
         scale=[

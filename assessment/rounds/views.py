@@ -9,8 +9,15 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from assessment import i18n, jobs
-from assessment.auth.access import can_make_report_jobs, can_read_all_units, can_set_targets, requires
+from assessment.auth.access import (
+    can_export_packages,
+    can_make_report_jobs,
+    can_read_all_units,
+    can_set_targets,
+    requires,
+)
 from assessment.db import session
+from assessment.exchange.services import units_in_round
 from assessment.questionnaires.models import Questionnaire
 from assessment.rounds import services
 from assessment.rounds.forms import ConfirmForm, defaults_form, new_round_form, targets_form
@@ -118,6 +125,7 @@ def detail(code: str) -> Any:
         defaults_form=defaults_form(round_.questionnaire.themes, round_.questionnaire.scale, defaults)
         if may_run and round_.status is not RoundStatus.CLOSED
         else None,
+        exchange_units=units_in_round(round_.id) if can_export_packages(current_user) else [],
         language=i18n.current(),
     )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,6 +20,7 @@ from sqlalchemy import func, select
 from assessment.assessments.models import Answer, Assessment, AssessmentStatus
 from assessment.audit.models import AuditEvent
 from assessment.auth.models import Role, User
+from assessment.exchange.models import TrustedKey
 from assessment.questionnaires.models import Questionnaire
 from assessment.reports.models import ReportJob
 from assessment.rounds.models import Round, RoundStatus, RoundTarget
@@ -89,6 +91,11 @@ MATRIX: dict[str, tuple[Any, ...]] = {
     "GET /units/import":                       (LOGIN,    403,     403,       403,  200,         200),
     "GET /questionnaires":                     (LOGIN,    403,     403,       403,  403,         200),
     "GET /questionnaires/{questionnaire}":     (LOGIN,    403,     403,       403,  403,         200),
+    "GET /exchange":                           (LOGIN,    403,     403,       403,  403,         200),
+    "POST /exchange/keys":                     (LOGIN,    403,     403,       403,  403,         DONE),
+    "POST /exchange/import":                   (LOGIN,    403,     403,       403,  403,         200),
+    "GET /exchange/rounds/2026-1/package":     (LOGIN,    403,     403,       403,  200,         200),
+    "GET /exchange/rounds/2026-1/package?unit=OWN": (LOGIN, 403,   403,       403,  200,         200),
     "GET /audit":                              (LOGIN,    403,     403,       403,  200,         200),
     "GET /audit/export.csv":                   (LOGIN,    403,     403,       403,  200,         200),
     "GET /reports/rounds/2026-1":              (LOGIN,    403,     403,       200,  200,         200),
@@ -199,6 +206,15 @@ def form_for(request: str, world: World) -> dict[str, Any]:
         return {"file": (io.BytesIO(b"CSV-1;Uit een bestand;eenheid;OWN\n"), "eenheden.csv")}
     if request.endswith("/questionnaires"):
         return {"file": (io.BytesIO(questionnaire_yaml(key="geupload").encode()), "vragenlijst.yaml")}
+    if request.endswith("/exchange/keys"):
+        return {"name": "schip", "public_key": "ed25519:" + "A" * 43 + "="}
+    if request.endswith("/exchange/import"):  # the check: shows the plan, stores nothing
+        package = Path(__file__).resolve().parents[1] / "data" / "exchange-v1.dtsx"
+        return {
+            "file": (io.BytesIO(package.read_bytes()), "x.dtsx"),
+            "unverified": "y",
+            "check": "Controleren",
+        }
     if request.endswith("/units/new"):
         return {"code": "NIEUW", "name": "Nieuwe eenheid", "kind": "eenheid", "parent": ""}
     if request.endswith("/rounds/new"):
@@ -294,6 +310,7 @@ EFFECTS: dict[str, Callable[[Any, World, WebClient], bool]] = {
     "POST /questionnaires": lambda db, w, client: (
         db.scalar(select(Questionnaire).where(Questionnaire.key == "geupload")) is not None
     ),
+    "POST /exchange/keys": lambda db, w, client: db.scalar(select(TrustedKey.name)) == "schip",
     "POST /units/new": lambda db, w, client: db.scalar(select(Unit).where(Unit.code == "NIEUW")) is not None,
     "POST /rounds/new": lambda db, w, client: (
         db.scalar(select(Round).where(Round.code == "2099-1")) is not None

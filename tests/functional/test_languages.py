@@ -133,6 +133,7 @@ PAGES = (
     ("admin", "/audit", 200),
     ("admin", "/questionnaires", 200),
     ("admin", "/questionnaires/{questionnaire}", 200),
+    ("admin", "/exchange", 200),
     ("coordinator", "/units", 200),
     ("coordinator", "/units?zoek=alpha", 200),
     ("coordinator", "/units/new", 200),
@@ -164,6 +165,7 @@ NOT_PAGES = {
     "admin.reset_password",
     "rounds.open_",
     "rounds.defaults",
+    "exchange.download",  # a .dtsx file, not a page
     "reports.job_progress",  # JSON for the job page's script; its message is checked in test_report_jobs
 }
 
