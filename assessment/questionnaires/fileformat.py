@@ -31,6 +31,17 @@ _CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 QUESTIONNAIRES = folder("assessment._questionnaires")
 SCHEMA_PATH = QUESTIONNAIRES / "schema.json"
 DEFAULT_QUESTIONNAIRE = QUESTIONNAIRES / "dts-2025.yaml"
+# Who in a unit answers a question best (a question's ``respondent``); the schema lists the same.
+RESPONDENTS = (
+    "commandant",
+    "staf-s1",
+    "staf-s3",
+    "staf-s4",
+    "staf-s6",
+    "informatiemanager",
+    "cyber",
+    "opleiding",
+)
 
 
 class QuestionnaireFileError(Exception):
@@ -64,6 +75,30 @@ class ScaleLevel:
 
 
 @dataclass(frozen=True)
+class SourceSpec:
+    """The passage of the DTS letter a question serves, and the speerpunt (theme key) it is in."""
+
+    speerpunt: str
+    quote: Text
+
+
+@dataclass(frozen=True)
+class TermSpec:
+    """A glossary entry: an acronym or term and what it means."""
+
+    term: str
+    explanation: Text
+
+
+@dataclass(frozen=True)
+class ProfileSpec:
+    """A kind of unit that a question can be tagged with (land, maritiem, ...)."""
+
+    key: str
+    label: Text
+
+
+@dataclass(frozen=True)
 class QuestionSpec:
     key: str
     text: Text
@@ -72,6 +107,13 @@ class QuestionSpec:
     allow_not_applicable: bool
     levels: dict[int, Text]
     next_steps: dict[int, Text]
+    # Since format version 2, all optional: why it matters, the letter's passage, who answers
+    # best, the kinds of unit it applies to (empty: every kind) and what shows a level.
+    why: Text | None = None
+    source: SourceSpec | None = None
+    respondent: str | None = None
+    profiles: tuple[str, ...] = ()
+    evidence: dict[int, Text] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -102,6 +144,8 @@ class QuestionnaireSpec:
     scale: tuple[ScaleLevel, ...]
     themes: tuple[ThemeSpec, ...]
     content_hash: str
+    terms: tuple[TermSpec, ...] = ()
+    profiles: tuple[ProfileSpec, ...] = ()
     # The YAML text as read, kept with the stored version (exchange packages carry it).
     source: str | None = field(default=None, compare=False, repr=False)
 
@@ -295,6 +339,11 @@ def _explain(error: jsonschema.ValidationError) -> str:
             f"{error.instance!r} is geen geldige sleutel (kleine letters, cijfers en "
             "streepjes; begint met een letter)"
         )
+    if validator == "enum":
+        choices = ", ".join(str(choice) for choice in cast(list[Any], error.validator_value))
+        return f"{error.instance!r} is niet toegestaan (kies uit: {choices})"
+    if validator == "uniqueItems":
+        return "bevat een waarde twee keer"
     if validator == "minItems":
         return f"moet minstens {error.validator_value} item(s) hebben"
     if validator == "maxItems":
@@ -338,6 +387,15 @@ def _rule_messages(document: dict[str, Any]) -> Iterator[str]:
         return
     top = levels[-1]
     seen_keys: dict[str, dict[str, str]] = {"thema": {}, "capability": {}, "vraag": {}}
+    theme_keys = {theme["key"] for theme in document["themes"]}
+    profile_keys = [profile["key"] for profile in document.get("profiles", [])]
+    for p, key in enumerate(profile_keys):
+        if key in profile_keys[:p]:
+            yield f"profiles[{p}].key: profiel-sleutel '{key}' komt al voor"
+    terms = [item["term"].strip() for item in document.get("terms", [])]
+    for i, term in enumerate(terms):
+        if term in terms[:i]:
+            yield f"terms[{i}].term: begrip '{term}' komt al voor"
 
     def duplicate(kind: str, key: str, place: str) -> Iterator[str]:
         if key in seen_keys[kind]:
@@ -364,6 +422,19 @@ def _rule_messages(document: dict[str, Any]) -> Iterator[str]:
                     range(1, top),
                     extra_hint=f" (het hoogste niveau, {top}, heeft geen volgende stap)",
                 )
+                for level in sorted(int(k) for k in question.get("evidence", {})):
+                    if level > top:
+                        yield f"{qplace}.evidence: niveau {level} ligt boven het hoogste niveau ({top})"
+                source = question.get("source")
+                if source is not None and source["speerpunt"] not in theme_keys:
+                    yield (
+                        f"{qplace}.source.speerpunt: '{source['speerpunt']}' is geen thema van dit "
+                        f"bestand (kies uit: {', '.join(sorted(theme_keys))})"
+                    )
+                for key in question.get("profiles", []):
+                    if key not in profile_keys:
+                        known = ", ".join(profile_keys) if profile_keys else "geen: voeg 'profiles' toe"
+                        yield f"{qplace}.profiles: '{key}' staat niet in profiles (bekend: {known})"
 
 
 def _per_level_messages(
@@ -416,6 +487,17 @@ def _build(document: dict[str, Any]) -> QuestionnaireSpec:
                             allow_not_applicable=bool(question.get("allow_not_applicable", False)),
                             levels={int(k): _text(v) for k, v in question["levels"].items()},
                             next_steps={int(k): _text(v) for k, v in question["next_steps"].items()},
+                            why=_optional_text(question.get("why")),
+                            source=(
+                                SourceSpec(
+                                    question["source"]["speerpunt"], _text(question["source"]["quote"])
+                                )
+                                if "source" in question
+                                else None
+                            ),
+                            respondent=question.get("respondent"),
+                            profiles=tuple(question.get("profiles", ())),
+                            evidence={int(k): _text(v) for k, v in question.get("evidence", {}).items()},
                         )
                         for question in capability["questions"]
                     ),
@@ -434,4 +516,10 @@ def _build(document: dict[str, Any]) -> QuestionnaireSpec:
         scale=scale,
         themes=themes,
         content_hash=hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
+        terms=tuple(
+            TermSpec(item["term"].strip(), _text(item["explanation"])) for item in document.get("terms", [])
+        ),
+        profiles=tuple(
+            ProfileSpec(item["key"], _text(item["label"])) for item in document.get("profiles", [])
+        ),
     )

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from assessment.db import Base, utcnow
@@ -38,6 +39,10 @@ class Questionnaire(Localised, Base):
     # The file as it was loaded, so that an exchange package can carry it; None for a version
     # loaded before this was kept (and not the shipped file): it cannot be exported.
     source_yaml: Mapped[str | None] = mapped_column(Text)
+    # Since format version 2: the glossary, [{"term", "nl", "en"}], and the kinds of unit that
+    # questions are tagged with, [{"key", "nl", "en"}]; None for a file without them.
+    terms: Mapped[list[Any] | None] = mapped_column(JSON)
+    profiles: Mapped[list[Any] | None] = mapped_column(JSON)
     loaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     scale: Mapped[list[ScaleLevel]] = relationship(order_by="ScaleLevel.level", cascade="all, delete-orphan")
@@ -132,6 +137,15 @@ class Question(Localised, Base):
     help_en: Mapped[str | None] = mapped_column(Text)
     weight: Mapped[float] = mapped_column(default=1.0)
     allow_not_applicable: Mapped[bool] = mapped_column(default=False)
+    # Since format version 2, all optional (see questionnaires/README.md).
+    why_nl: Mapped[str | None] = mapped_column(Text)
+    why_en: Mapped[str | None] = mapped_column(Text)
+    source_theme_key: Mapped[str | None] = mapped_column(String(64))
+    source_nl: Mapped[str | None] = mapped_column(Text)
+    source_en: Mapped[str | None] = mapped_column(Text)
+    respondent: Mapped[str | None] = mapped_column(String(40))
+    profiles: Mapped[list[str] | None] = mapped_column(JSON)  # None: every kind of unit
+    evidence: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # {"3": {"nl": ..., "en": ...}}
 
     capability: Mapped[Capability] = relationship(back_populates="questions")
     levels: Mapped[list[QuestionLevel]] = relationship(

@@ -72,6 +72,8 @@ def build_questionnaire(spec: QuestionnaireSpec) -> Questionnaire:
         version=spec.version,
         content_hash=spec.content_hash,
         source_yaml=spec.source,
+        terms=[{"term": t.term, "nl": t.explanation.nl, "en": t.explanation.en} for t in spec.terms] or None,
+        profiles=[{"key": p.key, "nl": p.label.nl, "en": p.label.en} for p in spec.profiles] or None,
         **_texts("title", spec.title),
         **_texts("description", spec.description),
         scale=[
@@ -101,6 +103,16 @@ def build_questionnaire(spec: QuestionnaireSpec) -> Questionnaire:
                                 allow_not_applicable=question.allow_not_applicable,
                                 **_texts("text", question.text),
                                 **_texts("help", question.help),
+                                **_texts("why", question.why),
+                                **_texts("source", question.source.quote if question.source else None),
+                                source_theme_key=question.source.speerpunt if question.source else None,
+                                respondent=question.respondent,
+                                profiles=list(question.profiles) or None,
+                                evidence={
+                                    str(level): {"nl": text.nl, "en": text.en}
+                                    for level, text in sorted(question.evidence.items())
+                                }
+                                or None,
                                 levels=[
                                     QuestionLevel(
                                         level=level,

@@ -20,6 +20,9 @@ class Unit(Base):
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(40))
+    # The kind of unit a questionnaire's questions are tagged with (land, maritiem, lucht, staf,
+    # ondersteuning: a profile key of the file); None: every question applies.
+    profile: Mapped[str | None] = mapped_column(String(40))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"), index=True)
     is_active: Mapped[bool] = mapped_column(default=True, server_default=true())
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -376,3 +377,68 @@ def test_yaml_aliases_are_refused_before_they_can_expand():
     (message,) = refused.value.messages
     assert "regel 2" in message
     assert "aliassen" in message
+
+
+# -- format version 2: why, source, respondent, profiles, evidence, terms -------------------------
+
+EXAMPLE_V2 = Path(__file__).parents[2] / "data" / "voorbeeld-v2.yaml"
+
+
+def test_a_version_2_file_keeps_why_source_respondent_profiles_evidence_and_terms():
+    spec = read_questionnaire(EXAMPLE_V2)
+    first, drones, _ = spec.questions
+    assert first.why == Text(
+        "Zonder veilige verbinding kan de commandant niet leiden.",
+        "Without a secure link the commander cannot lead.",
+    )
+    assert first.source is not None and first.source.speerpunt == "verbinden"
+    assert first.respondent == "staf-s6"
+    assert first.profiles == () and drones.profiles == ("land", "lucht")
+    assert first.evidence == {
+        3: Text("Een verbindingsplan dat de staf gebruikt.", "A communications plan the staff uses.")
+    }
+    assert [t.term for t in spec.terms] == ["DMO", "IT"]
+    assert [p.key for p in spec.profiles] == ["land", "maritiem", "lucht"]
+
+
+def v2_broken(change: Callable[[dict[str, Any]], Any]) -> dict[str, Any]:
+    document = yaml.safe_load(EXAMPLE_V2.read_text(encoding="utf-8"))
+    change(document)
+    return document
+
+
+def test_a_source_must_name_a_speerpunt_of_the_file():
+    document = v2_broken(lambda d: question(d)["source"].update(speerpunt="cyber"))
+    assert problems_in(document) == [
+        f"{Q00}.source.speerpunt: 'cyber' is geen thema van dit bestand (kies uit: data, verbinden)"
+    ]
+
+
+def test_a_question_profile_must_be_listed_in_the_files_profiles():
+    document = v2_broken(lambda d: question(d, q=1).update(profiles=["land", "staf"]))
+    assert problems_in(document) == [
+        f"{Q01}.profiles: 'staf' staat niet in profiles (bekend: land, maritiem, lucht)"
+    ]
+    document = v2_broken(lambda d: d.pop("profiles"))
+    assert problems_in(document) == [
+        f"{Q01}.profiles: 'land' staat niet in profiles (bekend: geen: voeg 'profiles' toe)",
+        f"{Q01}.profiles: 'lucht' staat niet in profiles (bekend: geen: voeg 'profiles' toe)",
+    ]
+
+
+def test_an_unknown_respondent_is_refused_with_the_choices():
+    (message,) = problems_in(v2_broken(lambda d: question(d).update(respondent="logistiek")))
+    assert message.startswith(
+        f"{Q00}.respondent: 'logistiek' is niet toegestaan (kies uit: commandant, staf-s1,"
+    )
+
+
+def test_evidence_above_the_scale_and_a_term_twice_are_refused():
+    def change(d: dict[str, Any]) -> None:
+        question(d)["evidence"][7] = "Zevende"
+        d["terms"].append({"term": "DMO", "explanation": "Nog eens."})
+
+    assert problems_in(v2_broken(change)) == [
+        "terms[2].term: begrip 'DMO' komt al voor",
+        f"{Q00}.evidence: niveau 7 ligt boven het hoogste niveau (5)",
+    ]

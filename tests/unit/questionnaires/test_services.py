@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -146,3 +147,31 @@ def test_a_questionnaire_reference_is_key_with_an_optional_version(reference, ex
 def test_a_reference_with_a_version_that_is_not_a_number_is_refused():
     with pytest.raises(QuestionnaireError, match="de versie na @ moet een geheel getal zijn"):
         parse_reference("dts-2025@een")
+
+
+def test_a_version_2_file_is_stored_with_its_new_fields_and_a_version_1_without():
+    data = Path(__file__).parents[2] / "data"
+    old, _ = store_questionnaire(parse_questionnaire((data / "voorbeeld-v1.yaml").read_bytes()))
+    new, _ = store_questionnaire(parse_questionnaire((data / "voorbeeld-v2.yaml").read_bytes()))
+    assert (old.terms, old.profiles) == (None, None)
+    assert old.themes[0].questions[0].why_nl is None
+    assert new.terms[0] == {
+        "term": "DMO",
+        "nl": "Defensie Materieel Organisatie, die materieel en IT koopt en beheert.",
+        "en": "Defence Materiel Organisation, which buys and manages materiel and IT.",
+    }
+    assert [p["key"] for p in new.profiles] == ["land", "maritiem", "lucht"]
+    first, drones = new.themes[0].questions
+    assert first.text("why", "en") == "Without a secure link the commander cannot lead."
+    assert (first.source_theme_key, first.text("source")) == (
+        "verbinden",
+        "Eenheden moeten overal veilig kunnen communiceren.",
+    )
+    assert first.respondent == "staf-s6"
+    assert first.evidence == {
+        "3": {
+            "nl": "Een verbindingsplan dat de staf gebruikt.",
+            "en": "A communications plan the staff uses.",
+        }
+    }
+    assert (first.profiles, drones.profiles) == (None, ["land", "lucht"])
