@@ -1,5 +1,8 @@
 """Demo data for ``assessment init --demo``: a realistic unit tree, two rounds, four accounts.
 
+The closed round uses the first questionnaire version and the open round the newest one, so the
+results show the trend across versions (questions and speerpunten matched by key).
+
 Answers follow a profile per unit (strong and weak speerpunten), vary per question and improve a
 little between rounds, so results and comparisons look like a real organisation, not noise.
 Running it twice changes nothing.
@@ -111,6 +114,23 @@ UNITS = [
     DemoUnit("DOSCO", "Defensie Ondersteuningscommando", "commando", None, {"*": 2.3, "fundament": 2.7}),
 ]
 
+# The kind of unit that a questionnaire's questions can be tagged with (its `profiles`); units
+# not named here are asked every question.
+PROFILES = {
+    "CLAS-11LMB": "land",
+    "CLAS-13LTBRIG": "land",
+    "CLAS-43MECHBRIG": "land",
+    "CZSK-KM": "land",
+    "CZSK-VLOOT": "maritiem",
+    "CLSK-DHC": "lucht",
+    "CLSK-VBLW": "lucht",
+    "CLAS": "staf",
+    "CZSK": "staf",
+    "CLSK": "staf",
+    "DMO-COMMIT": "ondersteuning",
+    "DOSCO": "ondersteuning",
+}
+
 # 2026-1: how far each unit got. Units not named are untouched drafts.
 OPEN_ROUND_STATE = {
     "CLAS-13LTBRIG": ("draft", 0.45),
@@ -161,8 +181,13 @@ COMMENTS = {
 }
 
 
-def load_demo(questionnaire: Questionnaire) -> list[tuple[str, Role, list[str]]]:
-    """Create what is missing of the demo; return the accounts as (e-mail, role, unit codes)."""
+def load_demo(
+    questionnaire: Questionnaire, newest: Questionnaire | None = None
+) -> list[tuple[str, Role, list[str]]]:
+    """Create what is missing of the demo; return the accounts as (e-mail, role, unit codes).
+
+    The closed round 2025-2 is on ``questionnaire``, the open round 2026-1 on ``newest`` (the
+    same when not given)."""
     units = _ensure_units()
     accounts = [
         ("rep@demo.local", "Sanne de Vries", Role.REPRESENTATIVE, ["CLAS-13LTBRIG"]),
@@ -173,14 +198,7 @@ def load_demo(questionnaire: Questionnaire) -> list[tuple[str, Role, list[str]]]
     for email, name, role, codes in accounts:
         if get_user_by_email(email) is None:
             create_user(email=email, display_name=name, role=role, password=DEMO_PASSWORD, unit_codes=codes)
-    questions = [
-        question
-        for theme in questionnaire.themes
-        for capability in theme.capabilities
-        for question in capability.questions
-    ]
-    theme_of = {q.id: q.capability.theme.key for q in questions}
-
+    questions, theme_of = _questions_of(questionnaire)
     if get_round("2025-2") is None:
         closed = create_round(
             code="2025-2",
@@ -199,6 +217,8 @@ def load_demo(questionnaire: Questionnaire) -> list[tuple[str, Role, list[str]]]
             _finish(assessment, status, dt.datetime(2025, 11, 14, 10, tzinfo=dt.UTC))
         closed.status = RoundStatus.CLOSED
     if get_round("2026-1") is None:
+        questionnaire = newest or questionnaire
+        questions, theme_of = _questions_of(questionnaire)
         current = create_round(
             code="2026-1",
             name="Eerste meting 2026",
@@ -217,11 +237,24 @@ def load_demo(questionnaire: Questionnaire) -> list[tuple[str, Role, list[str]]]
         themes = {theme.key: theme for theme in questionnaire.themes}
         for unit in units.values():
             for key, level in OWN_TARGETS.get(unit.code, {}).items():
+                if key not in themes:  # a speerpunt the newest version renamed
+                    continue
                 session.add(
                     Target(round_id=current.id, unit_id=unit.id, theme_id=themes[key].id, level=level)
                 )
     session.flush()
     return [(email, role, codes) for email, _, role, codes in accounts]
+
+
+def _questions_of(questionnaire: Questionnaire) -> tuple[list[Question], dict[int, str]]:
+    """The questions in order, and the speerpunt key of each by question id."""
+    questions = [
+        question
+        for theme in questionnaire.themes
+        for capability in theme.capabilities
+        for question in capability.questions
+    ]
+    return questions, {q.id: q.capability.theme.key for q in questions}
 
 
 def hash_of(text: str) -> int:
@@ -237,6 +270,7 @@ def _ensure_units() -> dict[int, Unit]:
                 code=spec.code,
                 name=spec.name,
                 kind=spec.kind,
+                profile=PROFILES.get(spec.code),
                 parent=by_code[spec.parent] if spec.parent else None,
             )
             session.add(unit)
@@ -266,7 +300,10 @@ def _fill(
     top = max(level.level for level in questions[0].levels)
     for question in answered:
         base = profile.get(theme_of[question.id], profile["*"]) + round_offset
-        if question.allow_not_applicable and rng.random() < 0.25:
+        meant_for_others = unit.profile is not None and unit.profile not in (
+            question.profiles or [unit.profile]
+        )
+        if meant_for_others or (question.allow_not_applicable and rng.random() < 0.25):
             session.add(
                 Answer(
                     assessment_id=assessment.id,

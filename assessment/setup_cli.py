@@ -1,5 +1,5 @@
-"""``assessment init``: the database brought up to date, the DTS questionnaire loaded, demo data
-on request. Safe to repeat."""
+"""``assessment init``: the database brought up to date, every shipped questionnaire version
+loaded, demo data on request. Safe to repeat."""
 
 from __future__ import annotations
 
@@ -18,15 +18,16 @@ from assessment.questionnaires.fileformat import (
     DEFAULT_QUESTIONNAIRE,
     QuestionnaireFileError,
     read_questionnaire,
+    shipped_files,
 )
-from assessment.questionnaires.services import store_questionnaire
+from assessment.questionnaires.services import get_questionnaire, store_questionnaire
 
 
 @click.command("init")
 @with_appcontext
 @click.option("--demo", is_flag=True, help="Vul de database met demo-eenheden, -rondes en -accounts.")
 def init_command(demo: bool) -> None:
-    """Richt de database in (migraties) en laad de DTS-vragenlijst. Veilig om te herhalen."""
+    """Richt de database in (migraties) en laad de DTS-vragenlijsten. Veilig om te herhalen."""
     # Loaded here, on first use: Alembic adds about 0.2 s to every start of the `assessment`
     # command (measured with -X importtime; bench/bench_startup.py), and only init needs it.
     from assessment import migrate
@@ -39,15 +40,24 @@ def init_command(demo: bool) -> None:
     except OperationalError as exc:
         fail(f"de database is niet bereikbaar ({exc.orig}). Controleer DATABASE_URL.")
     click.echo("Database bijgewerkt tot de nieuwste versie.")
-    try:
-        spec = read_questionnaire(DEFAULT_QUESTIONNAIRE)
-    except QuestionnaireFileError as exc:
-        fail("\n".join(f"{exc.source}: {m}" for m in exc.messages))
-    questionnaire, created = store_questionnaire(spec)
-    session.commit()
-    click.echo(f"Vragenlijst {questionnaire.label} {'geladen' if created else 'was al geladen'}.")
+    # Every version in questionnaires/ (version 1 and its successors), so that a round on a new
+    # version can show the trend since a round on an older one.
+    for path in shipped_files():
+        try:
+            spec = read_questionnaire(path)
+        except QuestionnaireFileError as exc:
+            fail("\n".join(f"{exc.source}: {m}" for m in exc.messages))
+        questionnaire, created = store_questionnaire(spec)
+        session.commit()
+        click.echo(f"Vragenlijst {questionnaire.label} {'geladen' if created else 'was al geladen'}.")
     if demo:
-        accounts = load_demo(questionnaire)
+        first = read_questionnaire(DEFAULT_QUESTIONNAIRE)
+        # The closed round on the first version, the open one on the newest of the same key.
+        oldest = get_questionnaire(first.key, first.version)
+        newest = get_questionnaire(first.key)
+        if oldest is None or newest is None:  # stored just above; only a broken install lacks it
+            fail(f"vragenlijst {first.key} versie {first.version} is niet geladen")
+        accounts = load_demo(oldest, newest)
         session.commit()
         click.echo("Demo-gegevens staan klaar. Log in op http://127.0.0.1:5000/login met:")
         for email, role, units in accounts:

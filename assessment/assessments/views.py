@@ -41,6 +41,7 @@ from assessment.audit.requests import refused_object
 from assessment.auth.access import can_decide, can_fill_in_unit, can_read_all_units, can_view_unit
 from assessment.auth.services import display_names
 from assessment.db import utcnow
+from assessment.questionnaires.labels import respondent_label
 from assessment.results import questionnaire as plain
 from assessment.results import services as results
 from assessment.results.cache import results_cache
@@ -67,6 +68,9 @@ def _may_edit(assessment: Assessment) -> bool:
         and assessment.round.status is RoundStatus.OPEN
         and can_fill_in_unit(current_user, assessment.unit_id)
     )
+
+
+bp.add_app_template_global(respondent_label)
 
 
 def _questionnaire(assessment: Assessment) -> plain.Questionnaire:
@@ -130,10 +134,22 @@ def overview(assessment_id: int) -> Any:
     data = _questionnaire(assessment)
     answers = results.stored_answers(assessment.id)
     per_theme = results.theme_progress(data, answers)
+    # ?wie=staf-s6: the questions for one colleague, to print or hand on (a form, no script).
+    respondent = request.args.get("wie", "")
+    if respondent not in data.respondents:
+        respondent = ""
     return render_template(
         "assessments/overview.html",
         assessment=assessment,
         data=data,
+        respondent=respondent,
+        for_respondent=[
+            (theme, question)
+            for theme in data.themes
+            for question in theme.questions
+            if respondent and question.respondent == respondent
+        ],
+        answered=results.answered_ids(answers),
         per_theme=per_theme,
         progress=results.total_progress(per_theme),
         next_open=results.next_open_question(data, results.answered_ids(answers)),
@@ -613,6 +629,11 @@ def results_page(assessment_id: int) -> Any:
     previous = results.previous_assessment(assessment.unit_id, assessment.id, assessment.round, language)
     earlier = previous.scored if previous is not None else None
     changes = scoring.theme_changes(earlier.result, result) if earlier is not None else {}
+    # Per question since the earlier round: matched by key, so across questionnaire versions
+    # only the questions whose key was kept.
+    question_changes = (
+        results.question_changes_since(previous, assessment.unit_id, result) if previous is not None else []
+    )
 
     show_all = request.args.get("alle") == "1"
     shown = result.recommendations if show_all else result.recommendations[:RECOMMENDATIONS_FIRST]
@@ -644,6 +665,9 @@ def results_page(assessment_id: int) -> Any:
         median_n=max((d.n for d in bench.themes.values()), default=0),
         previous=previous,
         changes=changes,
+        question_changes=question_changes,
+        questions=data.questions_by_key,
+        sources={theme.key: data.sources(theme.key) for theme in data.themes},
         shown=shown,
         show_all=show_all,
         hidden_count=len(result.recommendations) - len(shown),

@@ -44,6 +44,11 @@ RESPONDENTS = (
 )
 
 
+def shipped_files() -> list[Path]:
+    """The questionnaire files shipped in questionnaires/ (every version), by name."""
+    return sorted(QUESTIONNAIRES.glob("*.yaml"))
+
+
 class QuestionnaireFileError(Exception):
     """A questionnaire file that cannot be used; ``messages`` name each place."""
 

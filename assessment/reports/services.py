@@ -62,6 +62,7 @@ class ThemeSection:
     bars: Markup | None  # None for a speerpunt without a score: nothing to draw
     recommendations: tuple[scoring.Recommendation, ...]
     appendix: tuple[AppendixCapability, ...]
+    sources: tuple[str, ...] = ()  # the passages of the DTS letter its questions cite
 
     @property
     def is_open(self) -> bool:
@@ -124,6 +125,7 @@ class UnitReport:
     links: dict[str, str] = field(default_factory=dict)  # question key → its answer in the appendix
     ranks: dict[str, int] = field(default_factory=dict)  # question key → place in the recommendations
     theme_titles: dict[str, str] = field(default_factory=dict)  # "2. Digitaal fundament", by key
+    terms: tuple[plain.Term, ...] = ()  # the questionnaire's glossary: an appendix "Begrippen"
 
     def label(self, level: int | None) -> str:
         return next((s.label for s in self.scale if s.level == level), "–")
@@ -195,6 +197,7 @@ def unit_report(assessment: Assessment) -> UnitReport:
                 else None,
                 recommendations=tuple(r for r in result.recommendations if r.theme_key == theme.key),
                 appendix=appendix.get(theme.key, ()),
+                sources=data.sources(theme.key),
             )
         )
     gaps = sorted((t for t in result.themes if t.gap), key=lambda t: -(t.gap or 0))
@@ -231,6 +234,7 @@ def unit_report(assessment: Assessment) -> UnitReport:
         links={key: f"#vraag-{number}" for key, number in numbers.items()},
         ranks={r.question_key: rank for rank, r in enumerate(result.recommendations, start=1)},
         theme_titles={t.key: f"{n}. {t.title}" for n, t in enumerate(result.themes, start=1)},
+        terms=data.terms,
     )
 
 

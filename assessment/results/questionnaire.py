@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -15,6 +16,7 @@ from assessment import scoring
 from assessment.db import session
 from assessment.questionnaires import models
 from assessment.results.cache import results_cache
+from assessment.results.glossary import mark_terms
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +34,8 @@ class Level:
     label: str
     descriptor: str
     next_step: str | None
+    evidence: str | None = None  # what shows this level (format version 2)
+    marked_descriptor: Markup | None = None  # the descriptor with glossary terms marked
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,21 @@ class Question:
     weight: float
     allow_not_applicable: bool
     levels: tuple[Level, ...]
+    # Since format version 2 (None or empty in a version 1 file): why it matters, who answers
+    # best (a respondent key), the letter's passage and its speerpunt, the kinds of unit it
+    # applies to (empty: every kind).
+    why: str | None = None
+    respondent: str | None = None
+    source: str | None = None
+    source_theme_key: str | None = None
+    profiles: tuple[str, ...] = ()
+    # The text and help with glossary terms marked (<abbr>); escaped, ready for a template.
+    marked_text: Markup | None = None
+    marked_help: Markup | None = None
+
+    def applies_to(self, profile: str | None) -> bool:
+        """Whether the question is meant for a unit of ``profile`` (any profile: yes)."""
+        return not self.profiles or profile is None or profile in self.profiles
 
     def level(self, level: int | None) -> Level | None:
         return next((lv for lv in self.levels if lv.level == level), None)
@@ -78,6 +97,18 @@ class Theme:
         return tuple(q for c in self.capabilities for q in c.questions)
 
 
+@dataclass(frozen=True, slots=True)
+class Term:
+    term: str
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    key: str
+    label: str
+
+
 @dataclass(frozen=True)
 class Questionnaire:
     id: int
@@ -89,6 +120,8 @@ class Questionnaire:
     scale: tuple[ScaleLevel, ...]
     themes: tuple[Theme, ...]
     scoring: scoring.QuestionnaireData = field(repr=False)
+    terms: tuple[Term, ...] = ()  # the glossary, by term
+    profiles: tuple[Profile, ...] = ()
 
     @property
     def label(self) -> str:
@@ -126,6 +159,23 @@ class Questionnaire:
     def theme(self, key: str) -> Theme | None:
         return self.themes_by_key.get(key)
 
+    @cached_property
+    def respondents(self) -> tuple[str, ...]:
+        """The respondent keys the questions name, in order of first use."""
+        return tuple(dict.fromkeys(q.respondent for t in self.themes for q in t.questions if q.respondent))
+
+    def sources(self, theme_key: str) -> tuple[str, ...]:
+        """The passages of the letter cited for speerpunt ``theme_key``, each once, in file order:
+        a question's source names its speerpunt (the question's own theme when it names none)."""
+        return tuple(
+            dict.fromkeys(
+                q.source
+                for t in self.themes
+                for q in t.questions
+                if q.source and (q.source_theme_key or t.key) == theme_key
+            )
+        )
+
     def scale_label(self, level: int | None) -> str | None:
         return next((s.label for s in self.scale if s.level == level), None)
 
@@ -158,6 +208,11 @@ def _build(questionnaire_id: int, language: str) -> Questionnaire:
         for s in stored.scale
     )
     labels = {s.level: s.label for s in scale}
+    terms = tuple(
+        Term(item["term"], (item.get("en") if language == "en" else None) or item["nl"])
+        for item in sorted(stored.terms or (), key=lambda item: str(item["term"]).casefold())
+    )
+    glossary = {t.term: t.explanation for t in terms}
     themes = []
     for t_number, theme in enumerate(stored.themes, start=1):
         capabilities = []
@@ -166,24 +221,41 @@ def _build(questionnaire_id: int, language: str) -> Questionnaire:
             questions = []
             for question in capability.questions:
                 q_number += 1
+                text = question.text("text", language) or question.key
+                help_ = question.text("help", language)
+                descriptors = [lv.text("descriptor", language) or "" for lv in question.levels]
+                marked_text, marked_help, *marked_levels = mark_terms([text, help_, *descriptors], glossary)
+                evidence = question.evidence or {}
                 questions.append(
                     Question(
                         id=question.id,
                         key=question.key,
                         number=f"{t_number}.{q_number}",
-                        text=question.text("text", language) or question.key,
-                        help=question.text("help", language),
+                        text=text,
+                        help=help_,
                         weight=question.weight,
-                        allow_not_applicable=question.allow_not_applicable,
+                        # A question meant for some kinds of unit only is n.v.t. for the others.
+                        allow_not_applicable=question.allow_not_applicable or bool(question.profiles),
                         levels=tuple(
                             Level(
                                 lv.level,
                                 labels.get(lv.level, str(lv.level)),
-                                lv.text("descriptor", language) or "",
+                                descriptor,
                                 lv.text("next_step", language),
+                                evidence=_localised(evidence.get(str(lv.level)), language),
+                                marked_descriptor=marked,
                             )
-                            for lv in question.levels
+                            for lv, descriptor, marked in zip(
+                                question.levels, descriptors, marked_levels, strict=True
+                            )
                         ),
+                        why=question.text("why", language),
+                        respondent=question.respondent,
+                        source=question.text("source", language),
+                        source_theme_key=question.source_theme_key,
+                        profiles=tuple(question.profiles or ()),
+                        marked_text=marked_text,
+                        marked_help=marked_help,
                     )
                 )
             capabilities.append(
@@ -219,7 +291,19 @@ def _build(questionnaire_id: int, language: str) -> Questionnaire:
         scale=scale,
         themes=tuple(themes),
         scoring=_scoring_view(scale, themes),
+        terms=terms,
+        profiles=tuple(
+            Profile(item["key"], (item.get("en") if language == "en" else None) or item["nl"])
+            for item in stored.profiles or ()
+        ),
     )
+
+
+def _localised(texts: dict[str, str | None] | None, language: str) -> str | None:
+    """``{"nl": ..., "en": ...}`` in ``language``; English falls back to Dutch."""
+    if not texts:
+        return None
+    return (texts.get("en") if language == "en" else None) or texts.get("nl")
 
 
 def _scoring_view(scale: tuple[ScaleLevel, ...], themes: list[Theme]) -> scoring.QuestionnaireData:

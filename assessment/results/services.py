@@ -446,3 +446,14 @@ def previous_assessment(
         return None
     earlier_id, earlier_round = row
     return Earlier(earlier_id, earlier_round.code, round_figures(earlier_round, language))
+
+
+def question_changes_since(
+    earlier: Earlier, unit_id: int, result: scoring.AssessmentResult
+) -> list[scoring.Change]:
+    """Return per question of ``result`` that the earlier assessment also had (matched by key,
+    so across questionnaire versions the kept keys) its level then and now, in ``result``'s order.
+    One query: the earlier answers."""
+    before = assessment_result(earlier.assessment_id, unit_id, earlier.figures)
+    changes = scoring.question_changes(before, result)
+    return [changes[key] for key in result.questions if key in changes]

@@ -20,7 +20,7 @@ from assessment.app import create_app
 from assessment.assessments.models import Answer, Assessment, AssessmentStatus
 from assessment.auth.models import Role, User
 from assessment.cli import COMMANDS, load_command
-from assessment.questionnaires.fileformat import DEFAULT_QUESTIONNAIRE
+from assessment.questionnaires.fileformat import DEFAULT_QUESTIONNAIRE, shipped_files
 from assessment.questionnaires.models import Capability, Question, Questionnaire, Theme
 from assessment.rounds.models import Round, RoundStatus
 from assessment.units.models import Unit
@@ -506,7 +506,7 @@ def test_init_demo_on_a_fresh_database_sets_up_the_demo_and_a_second_run_changes
         counts = demo_counts(app)
         assert counts["Unit"] >= 12
         assert counts["User"] == 4
-        assert counts["Questionnaire"] == 1
+        assert counts["Questionnaire"] == len(shipped_files())
         with app.app_context():
             rounds = {r.code: r.status for r in db.session.scalars(select(Round))}
             assert rounds == {"2025-2": RoundStatus.CLOSED, "2026-1": RoundStatus.OPEN}
@@ -532,6 +532,42 @@ def test_init_demo_on_a_fresh_database_sets_up_the_demo_and_a_second_run_changes
         second = app.test_cli_runner().invoke(args=["init", "--demo"])
         assert "Vragenlijst dts-2025@1 was al geladen." in succeeded(second)
         assert demo_counts(app) == counts
+    finally:
+        app.extensions["database"].engine.dispose()
+
+
+def test_init_loads_every_shipped_version_and_the_demo_puts_its_open_round_on_the_newest(
+    scratch_database_url, tmp_path, monkeypatch
+):
+    # A second version of the DTS questionnaire beside the first, as questionnaires/ will hold.
+    newer = tmp_path / "dts-2025-v2.yaml"
+    text = DEFAULT_QUESTIONNAIRE.read_text(encoding="utf-8")
+    newer.write_text(text.replace("\nversion: 1\n", "\nversion: 2\n", 1), encoding="utf-8")
+    monkeypatch.setattr("assessment.setup_cli.shipped_files", lambda: [DEFAULT_QUESTIONNAIRE, newer])
+    app = create_app({"DATABASE_URL": scratch_database_url, "SECRET_KEY": "x"})
+    try:
+        lines = succeeded(app.test_cli_runner().invoke(args=["init", "--demo"]))
+        assert "Vragenlijst dts-2025@1 geladen." in lines
+        assert "Vragenlijst dts-2025@2 geladen." in lines
+        with app.app_context():
+            on = {r.code: r.questionnaire.label for r in db.session.scalars(select(Round))}
+            assert on == {"2025-2": "dts-2025@1", "2026-1": "dts-2025@2"}
+        again = succeeded(app.test_cli_runner().invoke(args=["init"]))
+        assert "Vragenlijst dts-2025@2 was al geladen." in again
+    finally:
+        app.extensions["database"].engine.dispose()
+
+
+def test_init_names_a_broken_shipped_file_in_one_line(scratch_database_url, tmp_path, monkeypatch):
+    broken = tmp_path / "kapot.yaml"
+    broken.write_text("key: kapot\n", encoding="utf-8")
+    monkeypatch.setattr("assessment.setup_cli.shipped_files", lambda: [DEFAULT_QUESTIONNAIRE, broken])
+    app = create_app({"DATABASE_URL": scratch_database_url, "SECRET_KEY": "x"})
+    try:
+        result = app.test_cli_runner().invoke(args=["init"])
+        assert result.exit_code != 0
+        assert f"{broken}: (bovenste niveau): 'version' ontbreekt" in result.output
+        assert "Traceback" not in result.output
     finally:
         app.extensions["database"].engine.dispose()
 
