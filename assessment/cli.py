@@ -19,7 +19,7 @@ from flask.cli import FlaskGroup
 COMMANDS = {
     "init": (
         "assessment.setup_cli:init_command",
-        "Richt de database in (migraties) en laad de DTS-vragenlijst.",
+        "Richt de database in (migraties) en laad de DTS-vragenlijsten.",
     ),
     "questionnaire": (
         "assessment.questionnaires.cli:questionnaire_group",
