@@ -28,6 +28,19 @@ def get_questionnaire(key: str, version: int | None = None) -> Questionnaire | N
     return session.scalar(query.order_by(Questionnaire.version.desc()).limit(1))
 
 
+def known_profiles(language: str = "nl") -> list[tuple[str, str]]:
+    """Return (key, label) of every kind of unit that a loaded questionnaire names in its
+    ``profiles``, in order of first appearance; the newest version's label wins."""
+    labels: dict[str, str] = {}
+    for profiles in session.scalars(
+        select(Questionnaire.profiles).order_by(Questionnaire.key, Questionnaire.version.desc())
+    ):
+        for item in profiles or ():
+            label = (item.get("en") if language == "en" else None) or item["nl"]
+            labels.setdefault(item["key"], label)
+    return list(labels.items())
+
+
 def parse_reference(reference: str) -> tuple[str, int | None]:
     """``dts-2025@2`` → ("dts-2025", 2); ``dts-2025`` → ("dts-2025", None)."""
     key, _, version = reference.partition("@")

@@ -30,6 +30,13 @@ class NewUnitForm(UnitForm):
 
 
 class EditUnitForm(UnitForm):
+    # The kinds of unit that questionnaires tag questions with (their `profiles`); choices are
+    # set by the view from the loaded questionnaires.
+    profile = SelectField(
+        _l("Soort eenheid voor de vragen"),
+        description=_l("Vragen die voor een andere soort eenheid bedoeld zijn, krijgen een opmerking."),
+        validate_choice=True,
+    )
     is_active = BooleanField(
         _l("Eenheid actief"),
         description=_l(

@@ -254,6 +254,18 @@ def create_unit(*, code: str, name: str, kind: str, parent: Unit | None) -> Unit
     return unit
 
 
+def set_profile(unit: Unit, profile: str | None) -> bool:
+    """Give the unit the kind of unit (a questionnaire profile key) that its questions are
+    matched against; None: every question applies. True when it changed."""
+    if unit.profile == profile:
+        return False
+    old = {"profile": unit.profile}
+    unit.profile = profile
+    session.flush()
+    record("unit.update", unit, old=old, new={"profile": profile})
+    return True
+
+
 def update_unit(unit: Unit, *, name: str, kind: str, parent: Unit | None, is_active: bool) -> bool:
     """Rename, move under another parent (never under itself or its own part of the tree),
     deactivate or reactivate; True when anything changed. A deactivated unit takes part in no new

@@ -9,8 +9,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from assessment import i18n
 from assessment.auth.access import can_set_targets, requires
 from assessment.db import session
+from assessment.questionnaires.services import known_profiles
 from assessment.units import services
 from assessment.units.forms import EditUnitForm, ImportForm, NewUnitForm, UnitForm
 from assessment.units.models import Unit
@@ -89,9 +91,14 @@ def edit(code: str) -> Any:
             "kind": unit.kind,
             "parent": unit.parent.code if unit.parent else "",
             "is_active": unit.is_active,
+            "profile": unit.profile or "",
         }
     )
     parents = _parents(form, _all(), exclude=unit)
+    profiles = known_profiles(i18n.current())
+    form.profile.choices = [("", _("Geen: alle vragen gelden")), *profiles]
+    if unit.profile and unit.profile not in dict(profiles):
+        form.profile.choices.append((unit.profile, unit.profile))  # from a questionnaire since removed
     if form.validate_on_submit():
         try:
             changed = services.update_unit(
@@ -101,6 +108,7 @@ def edit(code: str) -> Any:
                 parent=parents.get(form.parent.data or ""),
                 is_active=bool(form.is_active.data),
             )
+            changed = services.set_profile(unit, form.profile.data or None) or changed
         except services.UnitError as exc:
             form.parent.errors = [*form.parent.errors, str(exc)]
         else:

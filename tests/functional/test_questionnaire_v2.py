@@ -174,3 +174,24 @@ def test_a_round_on_version_2_shows_the_trend_since_a_round_on_version_1_for_the
     )
     assert re.search(r"Vraag 2\.1 Deelt de eenheid haar data veilig met anderen\? 1 2 ▲ 1,0 hoger", rows)
     assert "drones" not in rows
+
+
+def test_a_coordinator_gives_a_unit_its_kind_from_the_questionnaires_profiles(
+    client, factory, versions, db_session
+):
+    ship = factory.unit("CZSK-VLOOT", name="Operationele vloot")
+    client.login(factory.user(Role.COORDINATOR).email)
+    form = client.get("/units/CZSK-VLOOT").get_data(as_text=True)
+    assert '<option value="maritiem">Maritieme eenheid (schip of vloot)</option>' in form
+    fields = {"name": ship.name, "kind": ship.kind, "parent": "", "is_active": "y"}
+    done = client.submit("/units/CZSK-VLOOT", {**fields, "profile": "maritiem"})
+    assert done.status_code == 302
+    db_session.refresh(ship)
+    assert ship.profile == "maritiem"
+    refused = client.submit("/units/CZSK-VLOOT", {**fields, "profile": "ruimte"})
+    assert refused.status_code == 400
+    db_session.refresh(ship)
+    assert ship.profile == "maritiem"
+    client.submit("/units/CZSK-VLOOT", {**fields, "profile": ""})
+    db_session.refresh(ship)
+    assert ship.profile is None
