@@ -28,6 +28,9 @@ def test_a_coordinator_creates_and_opens_a_round(web):
     web.login(COORDINATOR)
     web.goto("/rounds")
     click_and_wait(web, "link", "Nieuwe meetronde")
+    # two versions of the DTS questionnaire are loaded: first the choice, the newest on top
+    assert web.page.get_by_label("DTS Volwassenheidsscan (dts-2025@2)").is_checked()
+    click_and_wait(web, "button", "Verder")
     web.page.get_by_label("Code", exact=True).fill("2027-1")
     web.page.get_by_label("Naam", exact=True).fill("Eerste meting 2027")
     web.page.get_by_label("Opent op").fill("2027-01-11")

@@ -90,9 +90,11 @@ def dump(document: dict[str, Any]) -> str:
 # -- questionnaire check / load -----------------------------------------------------------------
 
 
-def test_checking_the_shipped_questionnaire_prints_a_one_line_summary(cli, db_session):
-    (line,) = succeeded(run(cli, "questionnaire", "check", str(DEFAULT_QUESTIONNAIRE)))
-    assert line.startswith(f"{DEFAULT_QUESTIONNAIRE}: geldig. dts-2025 versie 1: 5 thema's, ")
+@pytest.mark.parametrize("version", [1, 2])
+def test_checking_a_shipped_questionnaire_prints_a_one_line_summary(cli, db_session, version):
+    path = DEFAULT_QUESTIONNAIRE.with_name("dts-2025.yaml" if version == 1 else f"dts-2025-v{version}.yaml")
+    (line,) = succeeded(run(cli, "questionnaire", "check", str(path)))
+    assert line.startswith(f"{path}: geldig. dts-2025 versie {version}: 5 thema's, ")
     assert line.endswith(" vragen, schaal 1–5")
     assert count(db_session, Questionnaire) == 0  # checking stores nothing
 
@@ -537,13 +539,9 @@ def test_init_demo_on_a_fresh_database_sets_up_the_demo_and_a_second_run_changes
 
 
 def test_init_loads_every_shipped_version_and_the_demo_puts_its_open_round_on_the_newest(
-    scratch_database_url, tmp_path, monkeypatch
+    scratch_database_url,
 ):
-    # A second version of the DTS questionnaire beside the first, as questionnaires/ will hold.
-    newer = tmp_path / "dts-2025-v2.yaml"
-    text = DEFAULT_QUESTIONNAIRE.read_text(encoding="utf-8")
-    newer.write_text(text.replace("\nversion: 1\n", "\nversion: 2\n", 1), encoding="utf-8")
-    monkeypatch.setattr("assessment.setup_cli.shipped_files", lambda: [DEFAULT_QUESTIONNAIRE, newer])
+    # questionnaires/ holds dts-2025.yaml (version 1) and dts-2025-v2.yaml (version 2)
     app = create_app({"DATABASE_URL": scratch_database_url, "SECRET_KEY": "x"})
     try:
         lines = succeeded(app.test_cli_runner().invoke(args=["init", "--demo"]))

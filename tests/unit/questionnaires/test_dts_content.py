@@ -1,5 +1,5 @@
-"""The shipped DTS questionnaire (questionnaires/dts-2025.yaml) is complete, concrete and
-bilingual: the checks of issue 3. A representative picks the description that fits his unit,
+"""The shipped DTS questionnaire, version 1 (questionnaires/dts-2025.yaml) and version 2
+(dts-2025-v2.yaml), is complete, concrete and bilingual: the checks of issue 3. A representative picks the description that fits his unit,
 and the next steps become the recommendations of every report, so empty, repeated or
 placeholder texts would reach him directly."""
 
@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from assessment.questionnaires.fileformat import (
-    DEFAULT_QUESTIONNAIRE,
+    QUESTIONNAIRES,
     QuestionnaireSpec,
     QuestionSpec,
     Text,
@@ -26,15 +26,20 @@ SPEERPUNTEN = [
     "Elektromagnetisch spectrum, cyber en redundantie",
     "Digitaal aanpassingsvermogen",
 ]
-SCALE = ["Initieel", "Herhaalbaar", "Gedefinieerd", "Beheerst", "Adaptief"]
+# Version 2 renamed levels 3 and 4: B1 Dutch, and level 4 now means "measures its own results"
+# (version 1's English "Managed" is CMMI's name for level 2).
+SCALE = {
+    1: ["Initieel", "Herhaalbaar", "Gedefinieerd", "Beheerst", "Adaptief"],
+    2: ["Initieel", "Herhaalbaar", "Vastgelegd", "Gemeten", "Adaptief"],
+}
 PLACEHOLDER = re.compile(r"todo|lorem|\.\.\.|…", re.IGNORECASE)
 LANGUAGES = ("nl", "en")
 MIN_LADDER_TEXT = 25
 
 
-@pytest.fixture(scope="module")
-def dts() -> QuestionnaireSpec:
-    return read_questionnaire(DEFAULT_QUESTIONNAIRE)
+@pytest.fixture(scope="module", params=["dts-2025.yaml", "dts-2025-v2.yaml"])
+def dts(request: pytest.FixtureRequest) -> QuestionnaireSpec:
+    return read_questionnaire(QUESTIONNAIRES / request.param)
 
 
 def every_text(spec: QuestionnaireSpec) -> Iterator[tuple[str, Text | None]]:
@@ -56,6 +61,15 @@ def every_text(spec: QuestionnaireSpec) -> Iterator[tuple[str, Text | None]]:
                 yield f"{qplace}.text", question.text
                 yield f"{qplace}.help", question.help
                 yield from ladder_texts(qplace, question)
+                # version 2: why, the letter's passage and evidence, where the file has them
+                if question.why is not None:
+                    yield f"{qplace}.why", question.why
+                if question.source is not None:
+                    yield f"{qplace}.source.quote", question.source.quote
+                for level, text in sorted(question.evidence.items()):
+                    yield f"{qplace}.evidence.{level}", text
+    for term in spec.terms:
+        yield f"terms.{term.term}", term.explanation
 
 
 def ladder_texts(qplace: str, question: QuestionSpec) -> Iterator[tuple[str, Text]]:
@@ -79,7 +93,7 @@ def folded(text: str) -> str:
 
 def test_the_file_validates(dts):
     assert dts.key == "dts-2025"
-    assert dts.summary().startswith("dts-2025 versie 1: 5 thema's, ")
+    assert dts.summary().startswith(f"dts-2025 versie {dts.version}: 5 thema's, ")
 
 
 def test_it_has_exactly_the_five_speerpunten_of_the_dts_in_order(dts):
@@ -87,15 +101,23 @@ def test_it_has_exactly_the_five_speerpunten_of_the_dts_in_order(dts):
 
 
 def test_the_scale_runs_from_initieel_to_adaptief(dts):
-    assert [(level.level, level.label.nl) for level in dts.scale] == list(enumerate(SCALE, start=1))
+    assert [(level.level, level.label.nl) for level in dts.scale] == list(
+        enumerate(SCALE[dts.version], start=1)
+    )
 
 
-def test_every_speerpunt_has_five_or_six_capabilities_of_two_questions_each(dts):
+def test_every_speerpunt_has_five_to_seven_capabilities_of_one_to_three_questions(dts):
+    # version 1: five or six of exactly two; version 2 merged five pairs and added new concepts
+    capabilities, questions = ((5, 6), {2}) if dts.version == 1 else ((5, 7), {1, 2, 3})
     shape = {
         theme.key: (len(theme.capabilities), {len(c.questions) for c in theme.capabilities})
         for theme in dts.themes
     }
-    wrong = {key: s for key, s in shape.items() if not (5 <= s[0] <= 6 and s[1] == {2})}
+    wrong = {
+        key: s
+        for key, s in shape.items()
+        if not (capabilities[0] <= s[0] <= capabilities[1] and s[1] <= questions)
+    }
     assert not wrong, f"(capabilities, questions per capability) off: {wrong}"
 
 

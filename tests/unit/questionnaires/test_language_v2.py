@@ -104,6 +104,40 @@ def double_questions(spec: QuestionnaireSpec) -> list[str]:
     ]
 
 
+# Question texts with " en " that still ask one thing: the "en" joins a list of objects, not two
+# asks. A question text with " en " that is not here fails, so that "Heeft de eenheid een plan
+# en oefent zij het?" cannot slip in; an entry that no longer has " en " fails too.
+EN_JOINS_A_LIST = {
+    "com-veilig-discipline": "privételefoons en openbare apps: two examples of one wrong means",
+    "com-interop-procedures": "berichten, orders en kaarten: what the unit makes",
+    "com-mdo-delen": "eenheden, domeinen en partners: the receivers",
+    "com-c2-staf": "planning en besluitvorming: what the one environment is for",
+    "fun-soevereine-cloud-grit": "de soevereine clouddienst en GrIT: where to",
+    "dat-data-eigenaar": "naam en functie: how the owner is known",
+    "dat-data-regels": "toegang, bewaartermijnen en hergebruik: the rules",
+    "dat-datakwaliteit": "juist, volledig en actueel: the qualities",
+    "dat-mens-machine": "mensen, data en machines: who works together",
+    "dat-sturen-op-data": "commandant en staf; planning, gereedheid en evaluaties",
+    "dat-datavaardigheid": "commandant, staf en medewerkers: who has the knowledge",
+    "dat-drones-schaal": "drones en gekwalificeerde operators: what there is enough of",
+    "ems-apparaten-bijgewerkt": "updates en back-ups: what every device gets",
+    "ems-effecten-planning": "cyber- en EW-effecten; vuur en manoeuvre: kinds of effect",
+}
+
+
+def double_asks(spec: QuestionnaireSpec) -> list[str]:
+    """Question texts that join two asks with " en " (lists of objects are in EN_JOINS_A_LIST)."""
+    found = []
+    for question in spec.questions:
+        joined = " en " in question.text.nl
+        listed = question.key in EN_JOINS_A_LIST
+        if joined and not listed:
+            found.append(f"{question.key}: twee vragen in één? {question.text.nl}")
+        elif listed and not joined:
+            found.append(f"{question.key}: staat in EN_JOINS_A_LIST maar heeft geen ' en ' meer")
+    return found
+
+
 def questions_without_context(spec: QuestionnaireSpec) -> list[str]:
     """Questions without why, source or respondent."""
     found = []
@@ -130,7 +164,8 @@ def unexplained_acronyms(spec: QuestionnaireSpec) -> list[str]:
     found = []
     for place, text in _dutch_texts(spec):
         for acronym, at in acronyms_in(text):
-            if acronym in explained or acronym in seen:
+            parts = acronym.split("-")  # NAVO-STANAG: explained when NAVO and STANAG are
+            if acronym in explained or acronym in seen or (len(parts) > 1 and explained.issuperset(parts)):
                 continue
             seen.add(acronym)
             in_brackets = text[:at].endswith("(") and text[at + len(acronym) :].startswith(")")
@@ -140,7 +175,7 @@ def unexplained_acronyms(spec: QuestionnaireSpec) -> list[str]:
     return found
 
 
-CHECKS = (long_sentences, double_questions, questions_without_context, unexplained_acronyms)
+CHECKS = (long_sentences, double_questions, double_asks, questions_without_context, unexplained_acronyms)
 
 
 def problems(spec: QuestionnaireSpec) -> list[str]:
@@ -218,6 +253,20 @@ def test_two_questions_in_one_text_are_caught(example):
     ]
 
 
+def test_two_asks_joined_by_en_are_caught_but_a_listed_list_of_objects_passes(example):
+    spec = with_question(example, text=Text("Heeft de eenheid een plan en oefent zij dat plan?"))
+    assert double_asks(spec) == [
+        "vb-verbinding: twee vragen in één? Heeft de eenheid een plan en oefent zij dat plan?"
+    ]
+    # a listed key's "en" joins a list; once it has no "en", the stale entry is reported
+    listed = with_question(
+        example, key="dat-data-eigenaar", text=Text("Heeft elke dataset een naam en functie?")
+    )
+    assert double_asks(listed) == []
+    stale = with_question(example, key="dat-data-eigenaar", text=Text("Heeft elke dataset een eigenaar?"))
+    assert double_asks(stale) == ["dat-data-eigenaar: staat in EN_JOINS_A_LIST maar heeft geen ' en ' meer"]
+
+
 def test_a_question_without_why_source_or_respondent_is_caught(example):
     spec = with_question(example, why=None, respondent=None)
     assert questions_without_context(spec) == ["vb-verbinding: why, respondent ontbreekt"]
@@ -238,6 +287,10 @@ def test_an_acronym_outside_the_glossary_is_caught_unless_written_out_at_first_u
     # C2 and APP-6 are acronyms too; DMO is in the example's terms.
     spec = with_question(example, help=Text("Gebruik C2 volgens APP-6 en vraag de DMO."))
     assert [p.split(": ")[1].split()[0] for p in unexplained_acronyms(spec)] == ["C2", "APP-6"]
+    # a compound of explained parts is explained; one unexplained part is enough to be caught
+    assert unexplained_acronyms(with_question(example, help=Text("Vraag het NAVO-DMO bureau."))) == []
+    spec = with_question(example, help=Text("Vraag het NAVO-SOC bureau."))
+    assert [p.split(": ")[1].split()[0] for p in unexplained_acronyms(spec)] == ["NAVO-SOC"]
 
 
 def test_only_the_first_use_must_be_written_out(example):
